@@ -1,0 +1,4 @@
+@NullMarked
+package dev.corral.app;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.corral.nativebackend;
+
+import org.jspecify.annotations.NullMarked;

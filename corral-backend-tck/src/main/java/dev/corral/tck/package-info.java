@@ -1,0 +1,4 @@
+@NullMarked
+package dev.corral.tck;
+
+import org.jspecify.annotations.NullMarked;

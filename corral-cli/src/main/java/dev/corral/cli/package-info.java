@@ -1,0 +1,4 @@
+@NullMarked
+package dev.corral.cli;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,165 @@
+package dev.corral.engine;
+
+import dev.corral.core.Availability;
+import dev.corral.core.Backend;
+import dev.corral.core.BackendProvider;
+import dev.corral.core.Check;
+import dev.corral.core.CorralDirs;
+import dev.corral.core.EnvironmentException;
+import dev.corral.core.EventSink;
+import dev.corral.core.SandboxEvent;
+import dev.corral.core.SandboxOutcome;
+import dev.corral.core.SandboxSpec;
+import dev.corral.core.UsageException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Corral's use cases: choose a backend, check the request, start, wait, and tear sandboxes down.
+ * Thread-safe; one instance serves a whole Corral process.
+ */
+public final class Engine {
+  private final List<BackendProvider> providers;
+  private final CorralDirs dirs;
+  private final EventSink events;
+  private final Map<String, Backend> backends = new ConcurrentHashMap<>();
+
+  public Engine(List<BackendProvider> providers, CorralDirs dirs, EventSink events) {
+    this.providers =
+        providers.stream()
+            .sorted(Comparator.comparingInt(BackendProvider::priority).reversed())
+            .toList();
+    this.dirs = dirs;
+    this.events = events;
+  }
+
+  /** An engine with every backend found on the class path through {@link ServiceLoader}. */
+  public static Engine load(CorralDirs dirs, EventSink events) {
+    List<BackendProvider> found = new ArrayList<>();
+    ServiceLoader.load(BackendProvider.class).forEach(found::add);
+    return new Engine(found, dirs, events);
+  }
+
+  /** The names of all known backends, best first. */
+  public List<String> backendNames() {
+    return providers.stream().map(BackendProvider::name).toList();
+  }
+
+  /** Probes every backend, best first. */
+  public List<Availability> doctor() {
+    return providers.stream().map(BackendProvider::probe).toList();
+  }
+
+  /**
+   * The backend called {@code name}, or the best usable one when no name is given.
+   *
+   * @throws UsageException if no backend has that name
+   * @throws EnvironmentException if the backend (or every backend) cannot run here, with every
+   *     reason and fix
+   */
+  public Backend backend(Optional<String> name) {
+    if (name.isPresent()) {
+      BackendProvider provider =
+          providers.stream()
+              .filter(p -> p.name().equals(name.get()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new UsageException(
+                          "unknown backend '" + name.get() + "'",
+                          "choose one of: " + String.join(", ", backendNames())));
+      return backends.computeIfAbsent(provider.name(), n -> create(provider, provider.probe()));
+    }
+    Backend cached = backends.values().stream().findFirst().orElse(null);
+    if (cached != null && providers.size() == 1) {
+      return cached;
+    }
+    List<Availability> tried = new ArrayList<>();
+    for (BackendProvider provider : providers) {
+      Backend existing = backends.get(provider.name());
+      if (existing != null) {
+        return existing;
+      }
+      Availability availability = provider.probe();
+      if (availability.usable()) {
+        return backends.computeIfAbsent(provider.name(), n -> create(provider, availability));
+      }
+      tried.add(availability);
+    }
+    throw noBackend(tried);
+  }
+
+  private Backend create(BackendProvider provider, Availability availability) {
+    if (!availability.usable()) {
+      throw noBackend(List.of(availability));
+    }
+    return provider.create(dirs);
+  }
+
+  private static EnvironmentException noBackend(List<Availability> tried) {
+    if (tried.isEmpty()) {
+      return new EnvironmentException(
+          "no sandbox backend is installed", "this build of Corral is incomplete; reinstall it");
+    }
+    String reasons =
+        tried.stream()
+            .flatMap(a -> a.failures().stream().map(c -> a.backend() + ": " + describe(c)))
+            .collect(Collectors.joining("; "));
+    String fixes =
+        tried.stream()
+            .flatMap(a -> a.failures().stream())
+            .map(Check::fix)
+            .filter(f -> f != null)
+            .distinct()
+            .collect(Collectors.joining("; "));
+    String which =
+        tried.size() == 1
+            ? "the " + tried.getFirst().backend() + " backend cannot run here"
+            : "no backend can run here";
+    return new EnvironmentException(
+        which + ": " + reasons, (fixes.isEmpty() ? "" : fixes + "; ") + "run `corral doctor`");
+  }
+
+  private static String describe(Check check) {
+    return check.name() + " " + check.detail();
+  }
+
+  /**
+   * Validates {@code spec} and starts it on the chosen backend. The caller owns the returned
+   * sandbox and must close it.
+   */
+  public Sandbox start(SandboxSpec spec, Optional<String> backendName) {
+    WorkspaceCheck.validate(spec.workspace());
+    Backend backend = backend(backendName);
+    events.accept(new SandboxEvent.Starting(spec.id(), backend.name()));
+    return new Sandbox(spec, backend.start(spec, events), events);
+  }
+
+  /** Starts {@code spec}, waits for it to end (honouring its timeout) and tears it down. */
+  public SandboxOutcome run(SandboxSpec spec, Optional<String> backendName)
+      throws InterruptedException {
+    try (Sandbox sandbox = start(spec, backendName)) {
+      return sandbox.await();
+    }
+  }
+
+  /** Removes what crashed Corral processes left behind, in every backend that can run here. */
+  public List<String> reapOrphans() {
+    List<String> reaped = new ArrayList<>();
+    for (BackendProvider provider : providers) {
+      if (provider.probe().usable()) {
+        for (String what : backend(Optional.of(provider.name())).reapOrphans()) {
+          events.accept(new SandboxEvent.OrphanReaped(provider.name(), what));
+          reaped.add(what);
+        }
+      }
+    }
+    return reaped;
+  }
+}

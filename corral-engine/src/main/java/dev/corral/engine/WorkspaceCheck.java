@@ -1,0 +1,59 @@
+package dev.corral.engine;
+
+import dev.corral.core.EnvironmentException;
+import dev.corral.core.HostPath;
+import dev.corral.core.UsageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Refuses workspaces that would expose too much or cannot work. */
+final class WorkspaceCheck {
+  private WorkspaceCheck() {}
+
+  static void validate(HostPath workspace) {
+    Path path = workspace.path();
+    if (!Files.exists(path)) {
+      throw new UsageException(
+          "workspace does not exist: " + path, "create it or pass an existing --workspace DIR");
+    }
+    if (!Files.isDirectory(path)) {
+      throw new UsageException(
+          "workspace is not a directory: " + path, "pass a directory with --workspace DIR");
+    }
+    Path real;
+    try {
+      real = path.toRealPath();
+    } catch (IOException e) {
+      throw new EnvironmentException(
+          "cannot resolve workspace " + path + ": " + e.getMessage(),
+          "check the directory's permissions",
+          e);
+    }
+    if (real.getParent() == null) {
+      throw new UsageException(
+          "refusing to use / as the workspace: the sandbox could write the whole file system",
+          "cd into a project directory or pass --workspace DIR");
+    }
+    Path home = Path.of(System.getProperty("user.home"));
+    if (real.equals(home) || (Files.exists(home) && isSameFile(real, home))) {
+      throw new UsageException(
+          "refusing to use your home directory "
+              + home
+              + " as the workspace: it holds your credentials",
+          "cd into a project directory or pass --workspace DIR");
+    }
+    if (!Files.isReadable(real) || !Files.isExecutable(real)) {
+      throw new EnvironmentException(
+          "workspace is not readable: " + path, "fix its permissions (chmod u+rx " + path + ")");
+    }
+  }
+
+  private static boolean isSameFile(Path a, Path b) {
+    try {
+      return Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

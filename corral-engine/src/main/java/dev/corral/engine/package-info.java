@@ -1,0 +1,4 @@
+@NullMarked
+package dev.corral.engine;
+
+import org.jspecify.annotations.NullMarked;
