@@ -1,0 +1,192 @@
+package dev.corral.nativebackend;
+
+import com.pty4j.PtyProcess;
+import com.pty4j.PtyProcessBuilder;
+import com.pty4j.WinSize;
+import dev.corral.core.Backend;
+import dev.corral.core.EventSink;
+import dev.corral.core.HostPath;
+import dev.corral.core.SandboxEvent;
+import dev.corral.core.SandboxException;
+import dev.corral.core.SandboxProcess;
+import dev.corral.core.SandboxSpec;
+import dev.corral.core.Stdio;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The native backend: each sandbox is a bubblewrap process tree in fresh user, pid, mount, ipc,
+ * uts, network and cgroup namespaces, under a seccomp filter, cgroup limits and rlimits. No daemon:
+ * the sandbox lives exactly as long as the Corral process that started it ({@code
+ * --die-with-parent}). Thread-safe.
+ */
+final class BubblewrapBackend implements Backend {
+  private final Path bwrap;
+  private final boolean disableUserns;
+  private final Path runRoot;
+  private final Cgroups cgroups;
+  private final SeccompFilter seccomp;
+
+  BubblewrapBackend(
+      Path bwrap, boolean disableUserns, Path runRoot, Cgroups cgroups, SeccompFilter seccomp) {
+    this.bwrap = bwrap;
+    this.disableUserns = disableUserns;
+    this.runRoot = runRoot;
+    this.cgroups = cgroups;
+    this.seccomp = seccomp;
+  }
+
+  @Override
+  public String name() {
+    return NativeBackendProvider.NAME;
+  }
+
+  @Override
+  public SandboxProcess start(SandboxSpec spec, EventSink events) {
+    long begin = System.nanoTime();
+    List<String> command = spec.command().isEmpty() ? loginShell() : spec.command();
+    CommandResolver.check(spec);
+    RunDirectory run = RunDirectory.create(runRoot, spec.id());
+    CgroupHandle cgroup = null;
+    try {
+      seccomp.writeTo(run.seccompFile());
+      cgroup = createCgroup(spec, events);
+      BwrapArguments.Result bwrapArgs =
+          BwrapArguments.build(spec, layout(spec, run), command);
+      run.recordPlaceholders(bwrapArgs.placeholders());
+      List<String> line = new ArrayList<>();
+      line.add(bwrap.toString());
+      line.addAll(disableUserns ? bwrapArgs.args() : withoutDisableUserns(bwrapArgs.args()));
+      String script =
+          LaunchScript.render(
+              cgroup == null ? List.of() : cgroup.procsFiles(),
+              spec.limits(),
+              cgroup == null,
+              run.seccompFile(),
+              line);
+      NativeSandboxProcess process = launch(spec, script, run, cgroup);
+      events.accept(
+          new SandboxEvent.Started(
+              spec.id(), process.pid(), Duration.ofNanos(System.nanoTime() - begin)));
+      return process;
+    } catch (RuntimeException e) {
+      cleanUp(run, cgroup, e);
+      throw e;
+    }
+  }
+
+  private @Nullable CgroupHandle createCgroup(SandboxSpec spec, EventSink events) {
+    if (!cgroups.available()) {
+      events.accept(
+          new SandboxEvent.Warning(
+              spec.id(),
+              "no usable cgroups: memory and process limits are enforced by rlimits only ("
+                  + cgroups.probe().detail()
+                  + ")"));
+      return null;
+    }
+    return cgroups.create(spec.id(), spec.limits());
+  }
+
+  private static void cleanUp(RunDirectory run, @Nullable CgroupHandle cgroup, Exception cause) {
+    if (cgroup != null) {
+      try {
+        cgroup.close();
+      } catch (RuntimeException e) {
+        cause.addSuppressed(e);
+      }
+    }
+    try {
+      run.removePlaceholders();
+      run.delete();
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private BwrapArguments.Layout layout(SandboxSpec spec, RunDirectory run) {
+    int uid = Libc.geteuid();
+    int gid = Libc.getegid();
+    return new BwrapArguments.Layout(
+        HostPath.of(System.getProperty("user.home")),
+        HostPath.of(run.emptyDir()),
+        uid == 0 ? BwrapArguments.FALLBACK_ID : uid,
+        uid == 0 ? BwrapArguments.FALLBACK_ID : gid,
+        LaunchScript.SECCOMP_FD);
+  }
+
+  private static List<String> withoutDisableUserns(List<String> args) {
+    List<String> copy = new ArrayList<>(args);
+    copy.remove("--disable-userns");
+    return copy;
+  }
+
+  private static List<String> loginShell() {
+    return Files.isExecutable(Path.of("/bin/bash"))
+        ? List.of("/bin/bash", "-l")
+        : List.of("/bin/sh", "-l");
+  }
+
+  private NativeSandboxProcess launch(
+      SandboxSpec spec, String script, RunDirectory run, @Nullable CgroupHandle cgroup) {
+    String[] argv = {"/bin/sh", "-c", script};
+    Map<String, String> env = Map.of("PATH", SandboxEnvironment.DEFAULT_PATH, "LC_ALL", "C");
+    if (spec.stdio() == Stdio.TTY) {
+      PtyProcess pty =
+          Spawner.spawn(
+              () ->
+                  new PtyProcessBuilder(argv)
+                      .setEnvironment(env)
+                      .setDirectory("/")
+                      .setRedirectErrorStream(true)
+                      .setInitialColumns(80)
+                      .setInitialRows(24)
+                      .start());
+      BiConsumer<Integer, Integer> resizer = (c, r) -> pty.setWinSize(new WinSize(c, r));
+      return new NativeSandboxProcess(
+          spec.id(), pty, spec.stdio(), spec.limits(), run, cgroup, resizer);
+    }
+    ProcessBuilder builder = new ProcessBuilder(argv).directory(Path.of("/").toFile());
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    if (spec.stdio() == Stdio.INHERIT) {
+      builder.inheritIO();
+    }
+    Process process = Spawner.spawn(builder::start);
+    return new NativeSandboxProcess(
+        spec.id(), process, spec.stdio(), spec.limits(), run, cgroup, null);
+  }
+
+  @Override
+  public List<String> reapOrphans() {
+    List<String> reaped = new ArrayList<>();
+    List<String> live = new ArrayList<>();
+    for (RunDirectory dir : RunDirectory.list(runRoot)) {
+      if (dir.ownerAlive()) {
+        live.add(dir.id().value());
+        continue;
+      }
+      try {
+        dir.removePlaceholders();
+        dir.delete();
+        reaped.add("runtime directory of sandbox " + dir.id());
+      } catch (IOException | RuntimeException e) {
+        throw new SandboxException(
+            "cannot remove orphaned sandbox directory " + dir.dir() + ": " + e.getMessage(),
+            "remove it by hand",
+            e);
+      }
+    }
+    if (cgroups.available()) {
+      reaped.addAll(cgroups.reapOrphans(live::contains));
+    }
+    return reaped;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.corral.nativebackend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.corral.core.FilesystemPolicy;
+import dev.corral.core.HostPath;
+import dev.corral.core.Mount;
+import dev.corral.core.SandboxId;
+import dev.corral.core.SandboxSpec;
+import dev.corral.core.Stdio;
+import dev.corral.core.UsageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BwrapArgumentsTest {
+  @TempDir Path temp;
+  private Path home;
+  private Path workspace;
+  private BwrapArguments.Layout layout;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    home = Files.createDirectories(temp.resolve("home"));
+    Files.createDirectories(home.resolve(".ssh"));
+    Files.writeString(home.resolve(".netrc"), "secret");
+    workspace = Files.createDirectories(home.resolve("project"));
+    Files.createDirectories(workspace.resolve(".git/hooks"));
+    layout =
+        new BwrapArguments.Layout(
+            HostPath.of(home), HostPath.of(temp.resolve("empty")), 1000, 1000, 3);
+  }
+
+  private SandboxSpec.Builder spec() {
+    return SandboxSpec.builder(SandboxId.of("tidy-ox-0001"), HostPath.of(workspace))
+        .filesystem(FilesystemPolicy.defaults(HostPath.of(home), List.of()));
+  }
+
+  private List<String> args(SandboxSpec spec) {
+    return BwrapArguments.build(spec, layout, List.of("true")).args();
+  }
+
+  @Test
+  void unsharesEveryNamespaceAndDropsCapabilities() {
+    assertThat(args(spec().build()))
+        .contains(
+            "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net",
+            "--unshare-cgroup", "--disable-userns", "--die-with-parent", "--new-session")
+        .containsSequence("--cap-drop", "ALL")
+        .containsSequence("--uid", "1000", "--gid", "1000")
+        .containsSequence("--seccomp", "3", "--", "true");
+  }
+
+  @Test
+  void keepsTheCallersTerminalOutOfReachExceptForAPrivateTty() {
+    assertThat(args(spec().stdio(Stdio.TTY).build())).doesNotContain("--new-session");
+  }
+
+  @Test
+  void bindsTheWorkspaceWritableAndItsHooksReadOnly() {
+    List<String> args = args(spec().build());
+    String ws = workspace.toString();
+    assertThat(args).containsSequence("--bind", ws, ws);
+    String hooks = ws + "/.git/hooks";
+    assertThat(args).containsSequence("--ro-bind", hooks, hooks);
+    assertThat(Collections.indexOfSubList(args, List.of("--ro-bind", hooks, hooks)))
+        .isGreaterThan(Collections.indexOfSubList(args, List.of("--bind", ws, ws)));
+  }
+
+  @Test
+  void placesReadOnlyPlaceholdersOverAbsentProtectedEntries() {
+    BwrapArguments.Result result = BwrapArguments.build(spec().build(), layout, List.of("true"));
+    assertThat(result.placeholders())
+        .contains(workspace.resolve(".envrc"), workspace.resolve(".vscode"))
+        .contains(workspace.resolve(".git/config"));
+    assertThat(result.args())
+        .containsSequence("--ro-bind", "/dev/null", workspace.resolve(".envrc").toString());
+  }
+
+  @Test
+  void hidesCredentialsThatAMountExposes() {
+    SandboxSpec spec = spec().mount(Mount.parse(home + ":/mnt/home:ro")).build();
+    List<String> args = args(spec);
+    assertThat(args).containsSequence("--tmpfs", "/mnt/home/.ssh", "--remount-ro", "/mnt/home/.ssh");
+    assertThat(args).containsSequence("--ro-bind", "/dev/null", "/mnt/home/.netrc");
+  }
+
+  @Test
+  void refusesAProtectedEntryThatIsASymlink() throws IOException {
+    Files.createSymbolicLink(workspace.resolve(".envrc"), home.resolve(".netrc"));
+    assertThatThrownBy(() -> args(spec().build()))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining(".envrc is a symbolic link");
+  }
+
+  @Test
+  void refusesAMountOverProc() {
+    SandboxSpec spec = spec().mount(Mount.parse(home + ":/proc/self:ro")).build();
+    assertThatThrownBy(() -> args(spec))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("cannot mount over /proc/self inside the sandbox");
+  }
+
+  @Test
+  void passesOnlyAllowlistedHostEnvironment() {
+    List<String> args = args(spec().env("FOO", "bar").build());
+    assertThat(args).contains("--clearenv").containsSequence("--setenv", "FOO", "bar");
+    assertThat(args).containsSequence("--setenv", "CORRAL_SANDBOX", "tidy-ox-0001");
+    assertThat(String.join(" ", args)).doesNotContain("JAVA_HOME").doesNotContain("MAVEN");
+  }
+}

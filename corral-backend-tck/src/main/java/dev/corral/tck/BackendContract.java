@@ -1,0 +1,436 @@
+package dev.corral.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.corral.core.Backend;
+import dev.corral.core.CommandException;
+import dev.corral.core.EventSink;
+import dev.corral.core.FilesystemPolicy;
+import dev.corral.core.HostPath;
+import dev.corral.core.Mount;
+import dev.corral.core.ResourceLimits;
+import dev.corral.core.SandboxId;
+import dev.corral.core.SandboxOutcome;
+import dev.corral.core.SandboxPath;
+import dev.corral.core.SandboxProcess;
+import dev.corral.core.SandboxSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract every backend passes: lifecycle, streams, exit codes, and the attacks a sandboxed
+ * agent might try, each of which must fail. A backend's test extends this class and supplies the
+ * backend; a host that cannot run it skips locally and fails in CI (see {@link Capability}).
+ *
+ * <p>Each test gets a fake user home holding fake credentials, and a workspace inside that home
+ * (the usual layout: {@code ~/src/project}), so credential hiding is tested against real files.
+ */
+@Timeout(120)
+public abstract class BackendContract {
+  /** The backend under test; called once per test. */
+  protected abstract Backend backend();
+
+  /** Skips or fails (in CI) when the backend cannot run on this host. */
+  protected abstract void requireBackend();
+
+  @TempDir protected Path temp;
+  protected Path home;
+  protected Path workspace;
+
+  @BeforeEach
+  void createFixture() throws IOException {
+    requireBackend();
+    home = Files.createDirectories(temp.resolve("home"));
+    Files.createDirectories(home.resolve(".ssh"));
+    Files.writeString(home.resolve(".ssh/id_rsa"), "-----BEGIN FAKE PRIVATE KEY-----\n");
+    Files.createDirectories(home.resolve(".aws"));
+    Files.writeString(home.resolve(".aws/credentials"), "aws_secret_access_key=FAKE\n");
+    Files.writeString(home.resolve(".netrc"), "machine example.com password FAKE\n");
+    workspace = Files.createDirectories(home.resolve("src/project"));
+    Files.createDirectories(workspace.resolve(".git/hooks"));
+    Files.writeString(workspace.resolve(".git/config"), "[core]\n\tbare = false\n");
+    Files.writeString(workspace.resolve("README"), "hello\n");
+  }
+
+  /** A spec for {@code sh -c script} in the fixture workspace with the fixture's home policy. */
+  protected SandboxSpec.Builder sh(String script) {
+    return SandboxSpec.builder(SandboxId.random(), HostPath.of(workspace))
+        .command("/bin/sh", "-c", script)
+        .filesystem(FilesystemPolicy.defaults(HostPath.of(home), List.of()))
+        .limits(ResourceLimits.DEFAULT.withMemoryBytes(ResourceLimits.parseSize("1g")));
+  }
+
+  protected Run run(SandboxSpec spec) {
+    return run(spec, in -> {});
+  }
+
+  /** Runs to completion (at most 60 s), feeding stdin through {@code input}. */
+  protected Run run(SandboxSpec spec, Consumer<SandboxProcess> input) {
+    try (SandboxProcess process = backend().start(spec, EventSink.NONE)) {
+      CompletableFuture<String> out = drain(process.stdout());
+      CompletableFuture<String> err = drain(process.stderr());
+      input.accept(process);
+      process.stdin().close();
+      Optional<SandboxOutcome> outcome = process.waitFor(Duration.ofSeconds(60));
+      if (outcome.isEmpty()) {
+        process.kill();
+      }
+      return new Run(
+          outcome.orElseGet(() -> new SandboxOutcome.TimedOut(Duration.ofSeconds(60))),
+          out.join(),
+          err.join());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  protected static CompletableFuture<String> drain(InputStream in) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            return "<" + e + ">";
+          }
+        },
+        r -> Thread.ofVirtual().start(r));
+  }
+
+  protected Run sandboxed(String script) {
+    return run(sh(script).build());
+  }
+
+  // ---- lifecycle and streams -------------------------------------------------------------
+
+  @Test
+  void passesExitCodeThrough() {
+    assertThat(sandboxed("exit 42").exitCode()).isEqualTo(42);
+    assertThat(sandboxed("true").exitCode()).isZero();
+  }
+
+  @Test
+  void keepsStdoutAndStderrSeparate() {
+    Run r = sandboxed("echo to-out; echo to-err >&2");
+    assertThat(r.stdout()).isEqualTo("to-out\n");
+    assertThat(r.stderr()).isEqualTo("to-err\n");
+  }
+
+  @Test
+  void feedsStdinToTheCommand() {
+    Run r =
+        run(
+            sh("tr a-z A-Z").build(),
+            p -> {
+              try {
+                p.stdin().write("quiet llama\n".getBytes(StandardCharsets.UTF_8));
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    assertThat(r.stdout()).isEqualTo("QUIET LLAMA\n");
+  }
+
+  @Test
+  void reportsASignalAsExitCode128PlusSignal() {
+    assertThat(sandboxed("kill -TERM $$").exitCode()).isEqualTo(128 + 15);
+  }
+
+  @Test
+  void deliversSignalsToTheCommand() throws Exception {
+    try (SandboxProcess p =
+        backend()
+            .start(
+                sh("trap 'exit 7' TERM; echo ready; while :; do sleep 1; done").build(),
+                EventSink.NONE)) {
+      InputStream out = p.stdout();
+      assertThat(new String(out.readNBytes(6), StandardCharsets.UTF_8)).isEqualTo("ready\n");
+      p.signal(15);
+      assertThat(p.waitFor(Duration.ofSeconds(10))).contains(new SandboxOutcome.Exited(7));
+    }
+  }
+
+  @Test
+  void killsASandboxThatOutlivesItsWait() throws Exception {
+    try (SandboxProcess p = backend().start(sh("sleep 300").build(), EventSink.NONE)) {
+      assertThat(p.waitFor(Duration.ofMillis(300))).isEmpty();
+      p.kill();
+      assertThat(p.waitFor(Duration.ofSeconds(10))).isPresent();
+    }
+  }
+
+  @Test
+  void rejectsAMissingCommandWithExitCode127Semantics() {
+    SandboxSpec spec = sh("").command("no-such-command-corral").build();
+    assertThatThrownBy(() -> backend().start(spec, EventSink.NONE))
+        .isInstanceOf(CommandException.class)
+        .hasMessageContaining("command not found in the sandbox: no-such-command-corral");
+  }
+
+  @Test
+  void runsAsANonRootUserWithoutCapabilities() {
+    Run r = sandboxed("id -u; grep -E '^Cap(Eff|Prm|Bnd):' /proc/self/status");
+    assertThat(r.stdout().lines().findFirst()).isPresent().get().isNotEqualTo("0");
+    assertThat(r.stdout())
+        .contains("CapEff:\t0000000000000000")
+        .contains("CapPrm:\t0000000000000000");
+  }
+
+  // ---- filesystem ------------------------------------------------------------------------
+
+  @Test
+  void writesToTheWorkspaceReachTheHost() throws IOException {
+    assertThat(sandboxed("echo made-inside > result.txt").exitCode()).isZero();
+    assertThat(Files.readString(workspace.resolve("result.txt"))).isEqualTo("made-inside\n");
+  }
+
+  @Test
+  void cannotReadSshKeyThroughAMountOfTheHome() {
+    SandboxSpec spec =
+        sh("cat "
+                + home
+                + "/.ssh/id_rsa; cat "
+                + home
+                + "/.aws/credentials; cat "
+                + home
+                + "/.netrc; ls -A "
+                + home
+                + "/.ssh")
+            .mount(
+                new Mount(
+                    HostPath.of(home), SandboxPath.of(home.toString()), Mount.Access.READ_ONLY))
+            .build();
+    Run r = run(spec);
+    assertThat(r.stdout()).doesNotContain("FAKE");
+    assertThat(r.stdout().strip()).isEmpty();
+  }
+
+  @Test
+  void cannotSeeTheHostHomeOutsideTheWorkspace() {
+    Run r = sandboxed("cat ../../.ssh/id_rsa; ls -A ../..; ls -A \"$HOME\"");
+    assertThat(r.stdout()).doesNotContain("FAKE").doesNotContain(".ssh");
+  }
+
+  @Test
+  void cannotEscapeThroughASymlinkPlantedInTheWorkspace() throws IOException {
+    Files.createSymbolicLink(workspace.resolve("keys"), home.resolve(".ssh"));
+    Files.createSymbolicLink(workspace.resolve("key"), home.resolve(".ssh/id_rsa"));
+    Files.createSymbolicLink(workspace.resolve("etc-shadow"), Path.of("/etc/shadow"));
+    Run r = sandboxed("cat keys/id_rsa key etc-shadow; ls keys");
+    assertThat(r.stdout()).doesNotContain("FAKE").doesNotContain("root:");
+  }
+
+  @Test
+  void cannotWriteOutsideTheWorkspace() throws IOException {
+    Path sibling = Files.createDirectories(home.resolve("src/other"));
+    Run r =
+        sandboxed(
+            "for f in /etc/corral-x /usr/corral-x "
+                + sibling
+                + "/x "
+                + home
+                + "/x; do (echo x > $f) 2>/dev/null && echo WROTE $f; done; echo done");
+    assertThat(r.stdout()).doesNotContain("WROTE").contains("done");
+    assertThat(sibling.resolve("x")).doesNotExist();
+    assertThat(home.resolve("x")).doesNotExist();
+    assertThat(Path.of("/etc/corral-x")).doesNotExist();
+  }
+
+  @Test
+  void hasAPrivateTmp() throws IOException {
+    String marker = "corral-tmp-" + System.nanoTime();
+    assertThat(sandboxed("echo x > /tmp/" + marker + " && cat /tmp/" + marker).stdout())
+        .isEqualTo("x\n");
+    assertThat(Path.of("/tmp", marker)).doesNotExist();
+  }
+
+  @Test
+  void cannotPlantAGitHook() throws IOException {
+    Run r =
+        sandboxed(
+            "printf '#!/bin/sh\\necho pwned\\n' > .git/hooks/pre-commit; echo rc=$?;"
+                + " echo '[core] fsmonitor = evil' >> .git/config; echo rc=$?;"
+                + " mv .git/hooks .git/hooks-old; echo rc=$?");
+    assertThat(r.stdout()).doesNotContain("rc=0");
+    assertThat(workspace.resolve(".git/hooks/pre-commit")).doesNotExist();
+    assertThat(Files.readString(workspace.resolve(".git/config"))).doesNotContain("fsmonitor");
+  }
+
+  @Test
+  void cannotCreateFilesTheHostWouldExecute() {
+    Run r =
+        sandboxed(
+            "for f in .envrc corral.toml .vscode/tasks.json .idea/x .husky/pre-commit; do"
+                + " (echo evil > $f) 2>/dev/null && echo WROTE $f; done; echo done");
+    assertThat(r.stdout()).doesNotContain("WROTE").contains("done");
+    assertThat(workspace.resolve(".envrc")).doesNotExist();
+    assertThat(workspace.resolve(".vscode")).doesNotExist();
+    assertThat(workspace.resolve("corral.toml")).doesNotExist();
+  }
+
+  // ---- processes and kernel ------------------------------------------------------------
+
+  @Test
+  void cannotSeeHostProcesses() throws Exception {
+    Process host = new ProcessBuilder("sleep", "60").start();
+    try {
+      Run r =
+          sandboxed("ls /proc | grep -c '^[0-9]'; test -e /proc/" + host.pid() + " && echo SEEN");
+      assertThat(r.stdout()).doesNotContain("SEEN");
+      assertThat(Integer.parseInt(r.stdout().strip())).isLessThan(10);
+    } finally {
+      host.destroyForcibly();
+    }
+  }
+
+  @Test
+  void cannotPtrace() throws Exception {
+    Process host = new ProcessBuilder("sleep", "60").start();
+    try {
+      Run r =
+          sandboxed(
+              "python3 -c 'import ctypes,os; l=ctypes.CDLL(None,use_errno=True);"
+                  + " print(\"traceme\", l.ptrace(0,0,0,0), ctypes.get_errno());"
+                  + " print(\"attach\", l.ptrace(16,"
+                  + host.pid()
+                  + ",0,0))'");
+      assertThat(r.stdout()).contains("traceme -1 1").contains("attach -1");
+    } finally {
+      host.destroyForcibly();
+    }
+  }
+
+  @Test
+  void cannotMount() {
+    Run r = sandboxed("mount -t tmpfs none /tmp 2>&1; echo rc=$?");
+    assertThat(r.stdout()).doesNotContain("rc=0");
+  }
+
+  @Test
+  void cannotCreateANestedUserNamespace() {
+    Run r = sandboxed("unshare -U true; echo rc=$?; unshare -r true; echo rc=$?");
+    assertThat(r.stdout()).doesNotContain("rc=0");
+  }
+
+  @Test
+  void cannotUseKeyringsOrBpf() {
+    Run r =
+        sandboxed(
+            "python3 -c 'import ctypes; l=ctypes.CDLL(None,use_errno=True);"
+                + " print(l.syscall(250, 0, 0, 0, 0), ctypes.get_errno());" // keyctl
+                + " print(l.syscall(321, 0, 0, 0), ctypes.get_errno())'"); // bpf
+    assertThat(r.stdout()).isEqualTo("-1 1\n-1 1\n");
+  }
+
+  // ---- network ---------------------------------------------------------------------------
+
+  @Test
+  void cannotConnectToTheHostLoopback() throws Exception {
+    try (var server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout(1);
+      Run r =
+          sandboxed(
+              "python3 -c 'import socket; s=socket.socket(); s.settimeout(3);"
+                  + " print(s.connect_ex((\"127.0.0.1\", "
+                  + server.getLocalPort()
+                  + ")))'");
+      assertThat(r.stdout().strip()).isNotEqualTo("0");
+      assertThatThrownBy(server::accept).isInstanceOf(java.net.SocketTimeoutException.class);
+    }
+  }
+
+  @Test
+  void hasNoRouteToAnyAddress() {
+    // Documentation addresses (RFC 5737, RFC 3849): public literals that no test may reach.
+    Run r =
+        sandboxed(
+            "python3 -c 'import socket\n"
+                + "for fam, addr in ((socket.AF_INET, \"192.0.2.1\"), (socket.AF_INET6,"
+                + " \"2001:db8::1\")):\n"
+                + "  s=socket.socket(fam); s.settimeout(3)\n"
+                + "  print(s.connect_ex((addr, 443)))'; cat /proc/net/route | wc -l");
+    List<String> lines = r.stdout().lines().toList();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).isNotEqualTo("0");
+    assertThat(lines.get(1)).isNotEqualTo("0");
+    assertThat(lines.get(2)).isEqualTo("1"); // only the header: no routes at all
+  }
+
+  @Test
+  void cannotResolveHostNames() {
+    Run r = sandboxed("getent hosts example.com; echo rc=$?");
+    assertThat(r.stdout()).contains("rc=2").doesNotContainPattern("\\d+\\.\\d+\\.\\d+\\.\\d+");
+  }
+
+  // ---- resource limits -------------------------------------------------------------------
+
+  @Test
+  void aForkBombKillsOnlyTheSandbox() {
+    SandboxSpec spec =
+        sh("bomb() { bomb | bomb & }; bomb; sleep 30")
+            .limits(ResourceLimits.DEFAULT.withPids(64))
+            .build();
+    Run r = run(spec);
+    assertThat(r.outcome()).isInstanceOf(SandboxOutcome.LimitExceeded.class);
+    assertThat(((SandboxOutcome.LimitExceeded) r.outcome()).limit())
+        .isEqualTo(dev.corral.core.Limit.PIDS);
+  }
+
+  @Test
+  void allocatingPastTheMemoryLimitKillsTheSandbox() {
+    SandboxSpec spec =
+        sh("python3 -c 'b = bytearray(10 * 1024**3)'; sleep 30")
+            .limits(ResourceLimits.DEFAULT.withMemoryBytes(ResourceLimits.parseSize("128m")))
+            .build();
+    Run r = run(spec);
+    assertThat(r.outcome()).isInstanceOf(SandboxOutcome.LimitExceeded.class);
+    assertThat(((SandboxOutcome.LimitExceeded) r.outcome()).limit())
+        .isEqualTo(dev.corral.core.Limit.MEMORY);
+  }
+
+  @Test
+  void stopsAtTheCpuTimeLimit() {
+    SandboxSpec spec =
+        sh("while :; do :; done")
+            .limits(ResourceLimits.DEFAULT.withCpuTime(Duration.ofSeconds(1)))
+            .build();
+    Run r = run(spec);
+    assertThat(r.outcome()).isInstanceOf(SandboxOutcome.LimitExceeded.class);
+    assertThat(((SandboxOutcome.LimitExceeded) r.outcome()).limit())
+        .isEqualTo(dev.corral.core.Limit.CPU_TIME);
+  }
+
+  @Test
+  void stopsAtTheFileSizeLimit() {
+    SandboxSpec spec =
+        sh("head -c 8388608 /dev/zero > big")
+            .limits(ResourceLimits.DEFAULT.withFileSizeBytes(ResourceLimits.parseSize("1m")))
+            .build();
+    Run r = run(spec);
+    assertThat(r.outcome()).isInstanceOf(SandboxOutcome.LimitExceeded.class);
+    assertThat(((SandboxOutcome.LimitExceeded) r.outcome()).limit())
+        .isEqualTo(dev.corral.core.Limit.FILE_SIZE);
+  }
+
+  @Test
+  void limitsOpenFiles() {
+    SandboxSpec spec = sh("ulimit -n").limits(ResourceLimits.DEFAULT.withOpenFiles(64)).build();
+    assertThat(run(spec).stdout().strip()).isEqualTo("64");
+  }
+}
