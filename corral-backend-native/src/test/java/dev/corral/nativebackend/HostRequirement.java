@@ -1,8 +1,6 @@
 package dev.corral.nativebackend;
 
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.corral.tck.Capability;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,13 +15,7 @@ final class HostRequirement {
   private HostRequirement() {}
 
   static void require(boolean present, String what) {
-    if (present) {
-      return;
-    }
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail(what + " is required in CI (CI=true) but missing on this host");
-    }
-    assumeTrue(false, what + " is missing; skipping");
+    Capability.require(present, what);
   }
 
   static void requireExecutable(Path program) {

@@ -3,7 +3,7 @@ package dev.corral.nativebackend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.corral.nativebackend.Bubblewrap.Result;
+import dev.corral.nativebackend.BareBwrap.Result;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -138,9 +138,9 @@ class SeccompAttackTest {
   void deniesMountEvenWithCapSysAdmin() throws Exception {
     List<String> withAdmin = List.of("--cap-add", "CAP_SYS_ADMIN");
     String[] mount = {"mount", "-t", "tmpfs", "none", "/tmp"};
-    assertThat(Bubblewrap.run(Optional.empty(), withAdmin, mount).exitCode()).isZero();
+    assertThat(BareBwrap.run(Optional.empty(), withAdmin, mount).exitCode()).isZero();
 
-    Result result = Bubblewrap.run(Optional.of(filter), withAdmin, mount);
+    Result result = BareBwrap.run(Optional.of(filter), withAdmin, mount);
 
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.output()).containsIgnoringCase("permission denied");
@@ -185,11 +185,11 @@ class SeccompAttackTest {
   }
 
   private static Result filtered(String... command) throws IOException, InterruptedException {
-    return Bubblewrap.run(Optional.of(filter), List.of(), command);
+    return BareBwrap.run(Optional.of(filter), List.of(), command);
   }
 
   private static Result unfiltered(String... command) throws IOException, InterruptedException {
-    return Bubblewrap.run(Optional.empty(), List.of(), command);
+    return BareBwrap.run(Optional.empty(), List.of(), command);
   }
 
   private static Map<String, Integer> deniedOnX8664() {

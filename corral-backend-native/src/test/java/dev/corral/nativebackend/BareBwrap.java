@@ -9,14 +9,14 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command in a real bubblewrap sandbox, with or without a seccomp filter, for tests. */
-final class Bubblewrap {
+final class BareBwrap {
   private static final String SANDBOX =
       "bwrap --unshare-user --unshare-pid --unshare-net --die-with-parent"
           + " --ro-bind / / --dev /dev --proc /proc";
 
   record Result(int exitCode, String output) {}
 
-  private Bubblewrap() {}
+  private BareBwrap() {}
 
   /** Runs {@code command} under the filter in {@code filter}, passed as fd 3. */
   static Result run(Optional<Path> filter, List<String> extraOptions, String... command)
