@@ -18,7 +18,7 @@ record Bubblewrap(Path path, String version) {
   /** Finds {@code bwrap} on the PATH (or in /usr/bin) and reads its version. */
   static Optional<Bubblewrap> find() {
     String pathVar = System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/bin";
-    for (String dir : pathVar.split(":")) {
+    for (String dir : pathVar.split(":", -1)) {
       if (dir.isEmpty()) {
         continue;
       }

@@ -16,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
@@ -58,17 +60,16 @@ final class BubblewrapBackend implements Backend {
     try {
       seccomp.writeTo(run.seccompFile());
       cgroup = createCgroup(spec, events);
-      BwrapArguments.Result bwrapArgs =
-          BwrapArguments.build(spec, layout(spec, run), command);
+      BwrapArguments.Result bwrapArgs = BwrapArguments.build(spec, layout(run), command);
       run.recordPlaceholders(bwrapArgs.placeholders());
       List<String> line = new ArrayList<>();
       line.add(bwrap.toString());
       line.addAll(disableUserns ? bwrapArgs.args() : withoutDisableUserns(bwrapArgs.args()));
       String script =
           LaunchScript.render(
-              cgroup == null ? List.of() : cgroup.procsFiles(),
+              cgroup.procsFiles(),
               spec.limits(),
-              cgroup == null,
+              cgroups instanceof NoCgroups,
               run.seccompFile(),
               line);
       NativeSandboxProcess process = launch(spec, script, run, cgroup);
@@ -82,15 +83,14 @@ final class BubblewrapBackend implements Backend {
     }
   }
 
-  private @Nullable CgroupHandle createCgroup(SandboxSpec spec, EventSink events) {
-    if (!cgroups.available()) {
+  private CgroupHandle createCgroup(SandboxSpec spec, EventSink events) {
+    if (cgroups instanceof NoCgroups) {
       events.accept(
           new SandboxEvent.Warning(
               spec.id(),
               "no usable cgroups: memory and process limits are enforced by rlimits only ("
                   + cgroups.probe().detail()
                   + ")"));
-      return null;
     }
     return cgroups.create(spec.id(), spec.limits());
   }
@@ -111,7 +111,7 @@ final class BubblewrapBackend implements Backend {
     }
   }
 
-  private BwrapArguments.Layout layout(SandboxSpec spec, RunDirectory run) {
+  private BwrapArguments.Layout layout(RunDirectory run) {
     int uid = Libc.geteuid();
     int gid = Libc.getegid();
     return new BwrapArguments.Layout(
@@ -167,12 +167,12 @@ final class BubblewrapBackend implements Backend {
   @Override
   public List<String> reapOrphans() {
     List<String> reaped = new ArrayList<>();
-    List<String> live = new ArrayList<>();
+    Set<String> dead = new HashSet<>();
     for (RunDirectory dir : RunDirectory.list(runRoot)) {
       if (dir.ownerAlive()) {
-        live.add(dir.id().value());
         continue;
       }
+      dead.add(dir.id().value());
       try {
         dir.removePlaceholders();
         dir.delete();
@@ -184,9 +184,9 @@ final class BubblewrapBackend implements Backend {
             e);
       }
     }
-    if (cgroups.available()) {
-      reaped.addAll(cgroups.reapOrphans(live::contains));
-    }
+    // Cgroup directories may be shared with other users' Corral processes (cgroup v1 roots), so
+    // only groups of sandboxes known dead here are touched.
+    reaped.addAll(cgroups.reapOrphans(id -> !dead.contains(id)));
     return reaped;
   }
 }

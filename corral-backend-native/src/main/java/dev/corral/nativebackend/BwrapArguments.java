@@ -18,8 +18,8 @@ import java.util.Optional;
 
 /**
  * Turns a {@link SandboxSpec} into bubblewrap's command line. Mount order matters to bubblewrap:
- * the system first, then the private tmpfs dirs, the workspace, protected workspace entries,
- * extra mounts, and last the masks that hide credentials wherever a mount exposed them.
+ * the system first, then the private tmpfs dirs, the workspace, protected workspace entries, extra
+ * mounts, and last the masks that hide credentials wherever a mount exposed them.
  *
  * <p>Only directories on an allowlist of system locations are visible; everything else on the host
  * (other users' homes, {@code /root}, {@code /var}, {@code /run} with the Docker socket, {@code
@@ -97,6 +97,8 @@ final class BwrapArguments {
       exposed.put(source, mount.target().value());
     }
     hideSecrets(exposed);
+    // The root is bubblewrap's own tmpfs; nothing but the mounts above belongs there.
+    add("--remount-ro", "/");
     add("--chdir", workspace.toString());
     if (layout.seccompFd() >= 0) {
       add("--seccomp", Integer.toString(layout.seccompFd()));
@@ -204,9 +206,9 @@ final class BwrapArguments {
   }
 
   /**
-   * Masks every hidden path that a bind exposes: directories become an empty read-only tmpfs,
-   * files read as {@code /dev/null}. Symlinked secrets are resolved so a link cannot smuggle one
-   * in under another name.
+   * Masks every hidden path that a bind exposes: directories become an empty read-only tmpfs, files
+   * read as {@code /dev/null}. Symlinked secrets are resolved so a link cannot smuggle one in under
+   * another name.
    */
   private void hideSecrets(Map<Path, String> exposed) {
     List<Path> hidden = new ArrayList<>();

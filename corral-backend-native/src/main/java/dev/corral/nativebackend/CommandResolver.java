@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Checks before start that the command exists inside the sandbox, so that a typo gets exit code
- * 127 and a clear message instead of bubblewrap's exit code 1. The sandbox sees the host's system
+ * Checks before start that the command exists inside the sandbox, so that a typo gets exit code 127
+ * and a clear message instead of bubblewrap's exit code 1. The sandbox sees the host's system
  * directories and the workspace at the same paths, so the check runs on the host.
  */
 final class CommandResolver {
@@ -31,7 +31,7 @@ final class CommandResolver {
       return;
     }
     String searchPath = SandboxEnvironment.path(spec);
-    for (String dir : searchPath.split(":")) {
+    for (String dir : searchPath.split(":", -1)) {
       if (dir.isEmpty()) {
         continue;
       }

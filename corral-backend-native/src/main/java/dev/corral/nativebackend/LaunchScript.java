@@ -42,15 +42,16 @@ final class LaunchScript {
       s.append("echo $$ > ")
           .append(quote(procs.toString()))
           .append(" || { echo 'corral: cannot join cgroup ")
-          .append(procs.getParent().toString().replace("'", ""))
+          .append(String.valueOf(procs.getParent()).replace("'", ""))
           .append("' >&2; exit ")
           .append(SETUP_FAILED)
           .append("; }\n");
     }
     long cpu = Math.max(1, limits.cpuTime().toSeconds());
     // SIGXCPU at the soft limit, SIGKILL five seconds later at the hard limit.
-    ulimit(s, "-H -t", cap("Max cpu time", cpu + 5));
+    // Soft first: a hard limit below the current soft limit is rejected.
     ulimit(s, "-S -t", cap("Max cpu time", cpu));
+    ulimit(s, "-H -t", cap("Max cpu time", cpu + 5));
     ulimit(s, "-f", cap("Max file size", limits.fileSizeBytes() / 512));
     ulimit(s, "-n", cap("Max open files", limits.openFiles()));
     ulimit(s, "-c", 0);

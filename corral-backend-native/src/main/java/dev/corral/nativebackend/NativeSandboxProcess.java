@@ -24,9 +24,9 @@ import org.jspecify.annotations.Nullable;
  * child, the command below it), the sandbox's cgroup and its runtime directory.
  *
  * <p>A watcher thread reads the cgroup's counters while the sandbox runs and kills the whole
- * sandbox when the kernel OOM-kills one of its processes or when process creation keeps failing
- * at the pids limit for a second (a fork bomb), so that one runaway process cannot leave a
- * half-dead sandbox behind.
+ * sandbox when the kernel OOM-kills one of its processes or when process creation keeps failing at
+ * the pids limit for a second (a fork bomb), so that one runaway process cannot leave a half-dead
+ * sandbox behind.
  */
 final class NativeSandboxProcess implements SandboxProcess {
   private static final System.Logger LOG = System.getLogger(NativeSandboxProcess.class.getName());
@@ -167,8 +167,7 @@ final class NativeSandboxProcess implements SandboxProcess {
   @Override
   public void signal(int signal) {
     // bubblewrap (our child) -> its pid-namespace init -> the command and its siblings.
-    List<ProcessHandle> commands =
-        process.children().flatMap(ProcessHandle::children).toList();
+    List<ProcessHandle> commands = process.children().flatMap(ProcessHandle::children).toList();
     if (commands.isEmpty()) {
       Libc.kill(process.pid(), signal);
       return;

@@ -45,10 +45,10 @@ final class RunDirectory {
   static RunDirectory create(Path root, SandboxId id) {
     Path dir = root.resolve(id.value());
     try {
-      Files.createDirectories(root, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rwx------")));
-      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectories(
+          root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectory(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       Files.createDirectory(dir.resolve("empty"));
       Files.writeString(dir.resolve(OWNER), ownerOf(ProcessHandle.current()));
       return new RunDirectory(id, dir);

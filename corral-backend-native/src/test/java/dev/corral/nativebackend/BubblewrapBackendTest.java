@@ -11,6 +11,7 @@ import dev.corral.core.SandboxSpec;
 import dev.corral.tck.BackendContract;
 import dev.corral.tck.Capability;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -45,8 +46,11 @@ class BubblewrapBackendTest extends BackendContract {
     long pid;
     try (SandboxProcess p = backend.start(spec, EventSink.NONE)) {
       pid = p.pid();
-      assertThat(new String(p.stdout().readNBytes(8))).isEqualTo("started\n");
-      assertThat(Files.list(runtime.resolve("native")).count()).isEqualTo(1);
+      assertThat(new String(p.stdout().readNBytes(8), StandardCharsets.UTF_8))
+          .isEqualTo("started\n");
+      try (Stream<Path> running = Files.list(runtime.resolve("native"))) {
+        assertThat(running).hasSize(1);
+      }
     }
     assertThat(ProcessHandle.of(pid)).isEmpty();
     try (Stream<Path> left = Files.list(runtime.resolve("native"))) {
@@ -80,8 +84,11 @@ class BubblewrapBackendTest extends BackendContract {
   }
 
   private static java.util.List<Path> cgroupDirsOf(SandboxSpec spec) throws IOException {
-    try (Stream<Path> found = Files.find(Path.of("/sys/fs/cgroup"), 8,
-        (p, a) -> a.isDirectory() && p.getFileName().toString().contains(spec.id().value()))) {
+    try (Stream<Path> found =
+        Files.find(
+            Path.of("/sys/fs/cgroup"),
+            8,
+            (p, a) -> a.isDirectory() && p.getFileName().toString().contains(spec.id().value()))) {
       return found.toList();
     }
   }

@@ -50,8 +50,15 @@ class BwrapArgumentsTest {
   void unsharesEveryNamespaceAndDropsCapabilities() {
     assertThat(args(spec().build()))
         .contains(
-            "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net",
-            "--unshare-cgroup", "--disable-userns", "--die-with-parent", "--new-session")
+            "--unshare-user",
+            "--unshare-pid",
+            "--unshare-ipc",
+            "--unshare-uts",
+            "--unshare-net",
+            "--unshare-cgroup",
+            "--disable-userns",
+            "--die-with-parent",
+            "--new-session")
         .containsSequence("--cap-drop", "ALL")
         .containsSequence("--uid", "1000", "--gid", "1000")
         .containsSequence("--seccomp", "3", "--", "true");
@@ -87,7 +94,8 @@ class BwrapArgumentsTest {
   void hidesCredentialsThatAMountExposes() {
     SandboxSpec spec = spec().mount(Mount.parse(home + ":/mnt/home:ro")).build();
     List<String> args = args(spec);
-    assertThat(args).containsSequence("--tmpfs", "/mnt/home/.ssh", "--remount-ro", "/mnt/home/.ssh");
+    assertThat(args)
+        .containsSequence("--tmpfs", "/mnt/home/.ssh", "--remount-ro", "/mnt/home/.ssh");
     assertThat(args).containsSequence("--ro-bind", "/dev/null", "/mnt/home/.netrc");
   }
 

@@ -121,7 +121,8 @@ public abstract class BackendContract {
 
   @Test
   void passesExitCodeThrough() {
-    assertThat(sandboxed("exit 42").exitCode()).isEqualTo(42);
+    Run r = sandboxed("exit 42");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(42);
     assertThat(sandboxed("true").exitCode()).isZero();
   }
 
@@ -241,12 +242,14 @@ public abstract class BackendContract {
     Path sibling = Files.createDirectories(home.resolve("src/other"));
     Run r =
         sandboxed(
-            "for f in /etc/corral-x /usr/corral-x "
+            "for f in /etc/corral-x /usr/corral-x /corral-x; do (echo x > $f) 2>/dev/null"
+                + " && echo WROTE $f; done; for f in "
                 + sibling
                 + "/x "
                 + home
-                + "/x; do (echo x > $f) 2>/dev/null && echo WROTE $f; done; echo done");
-    assertThat(r.stdout()).doesNotContain("WROTE").contains("done");
+                + "/x; do (echo x > $f) 2>/dev/null; done; echo done");
+    assertThat(r.stdout()).as(r.toString()).doesNotContain("WROTE").contains("done");
+    // The fixture lives under /tmp, which is private inside: writes there must not reach the host.
     assertThat(sibling.resolve("x")).doesNotExist();
     assertThat(home.resolve("x")).doesNotExist();
     assertThat(Path.of("/etc/corral-x")).doesNotExist();
