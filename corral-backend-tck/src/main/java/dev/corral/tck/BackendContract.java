@@ -193,6 +193,20 @@ public abstract class BackendContract {
         .contains("CapPrm:\t0000000000000000");
   }
 
+  @Test
+  void cannotGainPrivilegesThroughSetuidBinaries() {
+    Run r = sandboxed("grep '^NoNewPrivs:' /proc/self/status");
+    assertThat(r.stdout()).isEqualTo("NoNewPrivs:\t1\n");
+  }
+
+  @Test
+  void seesNoHostEnvironmentItWasNotGiven() {
+    Run r = run(sh("env").env("GIVEN", "yes").build());
+    assertThat(r.stdout()).contains("GIVEN=yes").doesNotContain("JAVA_HOME=");
+    assertThat(r.stdout().lines().filter(l -> l.startsWith("MAVEN") || l.startsWith("SUREFIRE")))
+        .isEmpty();
+  }
+
   // ---- filesystem ------------------------------------------------------------------------
 
   @Test
@@ -253,6 +267,13 @@ public abstract class BackendContract {
     assertThat(sibling.resolve("x")).doesNotExist();
     assertThat(home.resolve("x")).doesNotExist();
     assertThat(Path.of("/etc/corral-x")).doesNotExist();
+  }
+
+  @Test
+  void cannotReadHostSecretsInSystemDirectories() {
+    Run r =
+        sandboxed("cat /etc/shadow /etc/ssh/ssh_host_*_key 2>/dev/null | head -c 100; echo end");
+    assertThat(r.stdout()).isEqualTo("end\n");
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.corral.core.Backend;
 import dev.corral.core.BackendProvider;
 import dev.corral.core.Check;
 import dev.corral.core.CorralDirs;
+import dev.corral.core.CorralException;
 import dev.corral.core.EnvironmentException;
 import dev.corral.core.EventSink;
 import dev.corral.core.SandboxEvent;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -29,6 +31,7 @@ public final class Engine {
   private final CorralDirs dirs;
   private final EventSink events;
   private final Map<String, Backend> backends = new ConcurrentHashMap<>();
+  private final AtomicBoolean reaped = new AtomicBoolean();
 
   public Engine(List<BackendProvider> providers, CorralDirs dirs, EventSink events) {
     this.providers =
@@ -137,6 +140,9 @@ public final class Engine {
   public Sandbox start(SandboxSpec spec, Optional<String> backendName) {
     WorkspaceCheck.validate(spec.workspace());
     Backend backend = backend(backendName);
+    if (reaped.compareAndSet(false, true)) {
+      reapQuietly(backend, spec);
+    }
     events.accept(new SandboxEvent.Starting(spec.id(), backend.name()));
     return new Sandbox(spec, backend.start(spec, events), events);
   }
@@ -146,6 +152,18 @@ public final class Engine {
       throws InterruptedException {
     try (Sandbox sandbox = start(spec, backendName)) {
       return sandbox.await();
+    }
+  }
+
+  /** Orphans of crashed Corral processes go on the first start; a failure there only warns. */
+  private void reapQuietly(Backend backend, SandboxSpec spec) {
+    try {
+      for (String what : backend.reapOrphans()) {
+        events.accept(new SandboxEvent.OrphanReaped(backend.name(), what));
+      }
+    } catch (CorralException e) {
+      events.accept(
+          new SandboxEvent.Warning(spec.id(), "could not reap orphans: " + e.getMessage()));
     }
   }
 
