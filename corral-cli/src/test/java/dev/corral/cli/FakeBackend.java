@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 
 /** A backend of our own port that records what it was asked and plays back a scripted run. */
@@ -33,7 +34,18 @@ final class FakeBackend implements Backend, BackendProvider {
   @Nullable RuntimeException failure;
   @Nullable String warning;
   @Nullable SandboxSpec started;
-  final ByteArrayOutputStream stdin = new ByteArrayOutputStream();
+
+  /** Like {@code cat}: the scripted process ends only after its stdin was closed. */
+  boolean readsStdin;
+
+  final CountDownLatch stdinClosed = new CountDownLatch(1);
+  final ByteArrayOutputStream stdin =
+      new ByteArrayOutputStream() {
+        @Override
+        public void close() {
+          stdinClosed.countDown();
+        }
+      };
   final List<Integer> signals = new ArrayList<>();
   boolean closed;
 
@@ -111,13 +123,16 @@ final class FakeBackend implements Backend, BackendProvider {
     }
 
     @Override
-    public SandboxOutcome waitFor() {
+    public SandboxOutcome waitFor() throws InterruptedException {
+      if (readsStdin) {
+        stdinClosed.await();
+      }
       return outcome;
     }
 
     @Override
-    public Optional<SandboxOutcome> waitFor(Duration timeout) {
-      return hangs ? Optional.empty() : Optional.of(outcome);
+    public Optional<SandboxOutcome> waitFor(Duration timeout) throws InterruptedException {
+      return hangs ? Optional.empty() : Optional.of(waitFor());
     }
 
     @Override

@@ -156,6 +156,7 @@ class RunCommandTest {
     backend.stdout = "hello\n";
     backend.stderr = "oops\n";
     cli.input = "question\n";
+    backend.readsStdin = true;
 
     var result = cli.run("run", "cat");
 
