@@ -134,8 +134,9 @@ final class TomlConfigFile {
     if (!(value instanceof TomlArray array)) {
       throw wrongType(path, "an array of strings", value);
     }
+    // tomlj's positions of array elements are unreliable; name the key's line instead.
+    Location at = new Location(path, toml.inputPositionOf(path));
     for (int i = 0; i < array.size(); i++) {
-      Location at = new Location(path, array.inputPositionOf(i));
       if (!(array.get(i) instanceof String text)) {
         throw problem(at, "'" + key(path) + "' must contain strings only", hint(path));
       }
