@@ -20,6 +20,9 @@ public final class Cli {
     cl.addSubcommand(new VersionCommand(ctx.version()));
     cl.addSubcommand(new CompletionCommand());
     cl.addSubcommand(new CommandLine.HelpCommand());
+    cl.getSubcommands()
+        .values()
+        .forEach(sub -> sub.getCommandSpec().version(VersionCommand.describe(ctx.version())));
     ErrorHandler errors = new ErrorHandler();
     cl.setExecutionExceptionHandler(errors);
     cl.setParameterExceptionHandler(errors);
