@@ -51,8 +51,13 @@ class LauncherIT {
     Capability.require(Files.isExecutable(Path.of("/usr/bin/bwrap")), "bubblewrap");
     Result r =
         corral(
-            List.of("run", "--", "sh", "-c", "read line; echo \"got $line\"; echo oops >&2;"
-                + " echo inside > made.txt; exit 3"),
+            List.of(
+                "run",
+                "--",
+                "sh",
+                "-c",
+                "read line; echo \"got $line\"; echo oops >&2;"
+                    + " echo inside > made.txt; exit 3"),
             "hay\n");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
     assertThat(r.stdout()).isEqualTo("got hay\n");

@@ -1,0 +1,73 @@
+package dev.corral.app;
+
+import dev.corral.cli.Cli;
+import dev.corral.cli.CliContext;
+import dev.corral.cli.CliStreams;
+import dev.corral.core.CorralDirs;
+import dev.corral.core.HostPath;
+import dev.corral.engine.Engine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+
+/**
+ * The {@code corral} executable: wires the engine (with every backend on the class path), the TOML
+ * configuration and the command line together, runs the command and exits with its code.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    quietLibraryLogging();
+    CommandLine cl =
+        commandLine(
+            CorralDirs.current(),
+            System.getenv(),
+            HostPath.of(System.getProperty("user.dir")),
+            CliStreams.system());
+    System.exit(cl.execute(args));
+  }
+
+  /** The fully wired command line; backends load only when a command needs them. */
+  static CommandLine commandLine(
+      CorralDirs dirs, Map<String, String> env, HostPath workingDirectory, CliStreams streams) {
+    var ctx =
+        new CliContext(
+            events -> Engine.load(dirs, events),
+            TomlConfigSource.of(dirs),
+            workingDirectory,
+            env,
+            streams,
+            version());
+    return Cli.commandLine(ctx);
+  }
+
+  /** The version Maven wrote into {@code version.properties} at build time. */
+  static String version() {
+    try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties.getProperty("version", "unknown");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Library logs go through java.util.logging, whose default writes INFO and above to stderr. The
+   * CLI reports what users need itself, so only warnings from libraries get through, and JLine's
+   * terminal fallbacks (which Corral reports on its own) not at all.
+   */
+  private static void quietLibraryLogging() {
+    Logger.getLogger("").setLevel(Level.WARNING);
+    Logger.getLogger("org.jline").setLevel(Level.OFF);
+  }
+}

@@ -1,0 +1,242 @@
+package dev.corral.app;
+
+import dev.corral.core.ConfigException;
+import dev.corral.core.HostPath;
+import dev.corral.core.Mount;
+import dev.corral.core.NetworkMode;
+import dev.corral.core.ResourceLimits;
+import dev.corral.core.UsageException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.tomlj.Toml;
+import org.tomlj.TomlArray;
+import org.tomlj.TomlParseError;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlPosition;
+import org.tomlj.TomlTable;
+
+/** Reads one configuration file into a {@link ConfigBuilder}, checking every key and type. */
+final class TomlConfigFile {
+  private static final String TOP_KEYS =
+      "valid top-level keys: backend, network, timeout, [limits], [env], [filesystem]";
+  private static final String LIMIT_KEYS =
+      "valid keys in [limits]: memory, pids, cpus, cpu_time, file_size, open_files";
+  private static final String FILESYSTEM_KEYS = "valid keys in [filesystem]: hide, mounts";
+  private static final Map<String, String> EXAMPLES =
+      Map.ofEntries(
+          Map.entry("backend", "backend = \"native\""),
+          Map.entry("network", "network = \"none\""),
+          Map.entry("timeout", "timeout = \"2h\""),
+          Map.entry("limits", "[limits]"),
+          Map.entry("env", "[env]"),
+          Map.entry("filesystem", "[filesystem]"),
+          Map.entry("limits.memory", "memory = \"4g\""),
+          Map.entry("limits.pids", "pids = 1024"),
+          Map.entry("limits.cpus", "cpus = 2.0"),
+          Map.entry("limits.cpu_time", "cpu_time = \"8h\""),
+          Map.entry("limits.file_size", "file_size = \"16g\""),
+          Map.entry("limits.open_files", "open_files = 4096"),
+          Map.entry("filesystem.hide", "hide = [\"~/secrets\"]"),
+          Map.entry("filesystem.mounts", "mounts = [\"~/.m2:ro\", \"~/.cache/pip:rw\"]"));
+
+  private final Path file;
+  private final TomlParseResult toml;
+  private final ConfigBuilder into;
+
+  private TomlConfigFile(Path file, TomlParseResult toml, ConfigBuilder into) {
+    this.file = file;
+    this.toml = toml;
+    this.into = into;
+  }
+
+  /** Reads {@code file} into {@code into}; later files override earlier ones. */
+  static void read(Path file, ConfigBuilder into) {
+    TomlParseResult toml;
+    try {
+      toml = Toml.parse(file);
+    } catch (IOException e) {
+      throw new ConfigException(
+          "cannot read " + file + ": " + e.getMessage(), "check the file's permissions", e);
+    }
+    if (toml.hasErrors()) {
+      TomlParseError error = toml.errors().getFirst();
+      TomlPosition at = error.position();
+      throw new ConfigException(
+          file + ":" + at.line() + ":" + at.column() + ": " + error.getMessage(),
+          "fix the TOML syntax (https://toml.io)");
+    }
+    new TomlConfigFile(file, toml, into).readTop();
+  }
+
+  private void readTop() {
+    for (String key : toml.keySet()) {
+      List<String> path = List.of(key);
+      switch (key) {
+        case "backend" -> into.backend = string(path);
+        case "network" -> into.network = checked(path, () -> NetworkMode.parse(string(path)));
+        case "timeout" ->
+            into.timeout = checked(path, () -> ResourceLimits.parseDuration(string(path)));
+        case "limits" -> table(path).keySet().forEach(k -> readLimit(List.of(key, k)));
+        case "env" -> table(path).keySet().forEach(k -> readEnv(List.of(key, k)));
+        case "filesystem" -> table(path).keySet().forEach(k -> readFilesystem(List.of(key, k)));
+        default -> throw unknown(path, TOP_KEYS);
+      }
+    }
+  }
+
+  private void readLimit(List<String> path) {
+    var l = into.limits;
+    into.limits =
+        checked(
+            path,
+            () ->
+                switch (path.get(1)) {
+                  case "memory" -> l.withMemoryBytes(size(path));
+                  case "pids" -> l.withPids(Math.toIntExact(integer(path)));
+                  case "cpus" -> l.withCpus(number(path));
+                  case "cpu_time" -> l.withCpuTime(ResourceLimits.parseDuration(string(path)));
+                  case "file_size" -> l.withFileSizeBytes(size(path));
+                  case "open_files" -> l.withOpenFiles(Math.toIntExact(integer(path)));
+                  default -> throw unknown(path, LIMIT_KEYS);
+                });
+  }
+
+  private void readEnv(List<String> path) {
+    String name = path.get(1);
+    if (name.isEmpty() || name.contains("=") || name.contains("\0")) {
+      throw problem(path, "invalid environment variable name '" + name + "'", null);
+    }
+    into.env.put(name, string(path));
+  }
+
+  private void readFilesystem(List<String> path) {
+    switch (path.get(1)) {
+      case "hide" -> each(path, (text, at) -> into.hidden.add(checked(at, () -> path(text))));
+      case "mounts" ->
+          each(path, (text, at) -> into.mounts.add(checked(at, () -> Mount.parse(anchored(text)))));
+      default -> throw unknown(path, FILESYSTEM_KEYS);
+    }
+  }
+
+  /** Where a value was found: the key and, for array elements, its position. */
+  private record Location(List<String> path, @Nullable TomlPosition position) {}
+
+  private interface Element {
+    void accept(String text, Location at);
+  }
+
+  private void each(List<String> path, Element action) {
+    Object value = toml.get(path);
+    if (!(value instanceof TomlArray array)) {
+      throw wrongType(path, "an array of strings", value);
+    }
+    // tomlj's positions of array elements are unreliable; name the key's line instead.
+    Location at = new Location(path, toml.inputPositionOf(path));
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.get(i) instanceof String text)) {
+        throw problem(at, "'" + key(path) + "' must contain strings only", hint(path));
+      }
+      action.accept(text, at);
+    }
+  }
+
+  private HostPath path(String text) {
+    return HostPath.expand(anchored(text));
+  }
+
+  /** Relative paths are relative to the directory of the file that names them. */
+  private String anchored(String text) {
+    return text.startsWith("/") || text.startsWith("~")
+        ? text
+        : file.toAbsolutePath().resolveSibling(text).toString();
+  }
+
+  private <T> T checked(List<String> path, Supplier<T> parse) {
+    return checked(new Location(path, toml.inputPositionOf(path)), parse);
+  }
+
+  private <T> T checked(Location at, Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (UsageException e) {
+      throw problem(at, key(at.path()) + ": " + e.getMessage(), e.hint().orElse(hint(at.path())));
+    } catch (ArithmeticException e) {
+      throw problem(at, key(at.path()) + ": value is too large", hint(at.path()));
+    }
+  }
+
+  private TomlTable table(List<String> path) {
+    if (toml.get(path) instanceof TomlTable t) {
+      return t;
+    }
+    throw wrongType(path, "a table");
+  }
+
+  private String string(List<String> path) {
+    if (toml.get(path) instanceof String s) {
+      return s;
+    }
+    throw wrongType(path, "a string");
+  }
+
+  private long integer(List<String> path) {
+    if (toml.get(path) instanceof Long n) {
+      return n;
+    }
+    throw wrongType(path, "an integer");
+  }
+
+  private double number(List<String> path) {
+    return switch (toml.get(path)) {
+      case Long n -> n;
+      case Double d -> d;
+      case null, default -> throw wrongType(path, "a number");
+    };
+  }
+
+  /** A size is a string with a unit ({@code "4g"}) or a plain number of bytes. */
+  private long size(List<String> path) {
+    return toml.get(path) instanceof Long n ? n : ResourceLimits.parseSize(string(path));
+  }
+
+  private ConfigException wrongType(List<String> path, String expected) {
+    return wrongType(path, expected, toml.get(path));
+  }
+
+  private ConfigException wrongType(List<String> path, String expected, @Nullable Object actual) {
+    return problem(
+        path,
+        "'" + key(path) + "' must be " + expected + ", not " + TomlTypes.describe(actual),
+        hint(path));
+  }
+
+  private ConfigException unknown(List<String> path, String validKeys) {
+    return problem(path, "unknown key '" + key(path) + "'", validKeys);
+  }
+
+  private ConfigException problem(List<String> path, String message, @Nullable String hint) {
+    return problem(new Location(path, toml.inputPositionOf(path)), message, hint);
+  }
+
+  private ConfigException problem(Location at, String message, @Nullable String hint) {
+    TomlPosition position = at.position();
+    String where = position == null ? file.toString() : file + ":" + position.line();
+    return new ConfigException(where + ": " + message, hint);
+  }
+
+  private static @Nullable String hint(List<String> path) {
+    String example = EXAMPLES.get(key(path));
+    if (example == null && path.getFirst().equals("env")) {
+      example = "NAME = \"value\"";
+    }
+    return example == null ? null : "write it like: " + example;
+  }
+
+  private static String key(List<String> path) {
+    return String.join(".", path);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.corral.app;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The layering of DESIGN.md §3: dependencies point inward, adapters stay apart. */
+@AnalyzeClasses(packages = "dev.corral", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  @ArchTest
+  static final ArchRule coreDependsOnlyOnTheJdk =
+      classes()
+          .that()
+          .resideInAPackage("dev.corral.core..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage("java..", "org.jspecify..", "dev.corral.core..");
+
+  @ArchTest
+  static final ArchRule engineDependsOnlyOnCore =
+      classes()
+          .that()
+          .resideInAPackage("dev.corral.engine..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              "java..", "org.jspecify..", "dev.corral.core..", "dev.corral.engine..");
+
+  @ArchTest
+  static final ArchRule adaptersDoNotDependOnEngineOrCli =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.corral.nativebackend..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.corral.engine..", "dev.corral.cli..", "dev.corral.app..")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule cliDoesNotDependOnAdapters =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.corral.cli..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.corral.nativebackend..", "dev.corral.app..");
+
+  @ArchTest
+  static final ArchRule noCyclesBetweenPackages =
+      slices().matching("dev.corral.(*)..").should().beFreeOfCycles();
+}

@@ -1,0 +1,208 @@
+package dev.corral.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.corral.core.ConfigException;
+import dev.corral.core.CorralConfig;
+import dev.corral.core.HostPath;
+import dev.corral.core.Mount;
+import dev.corral.core.ResourceLimits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TomlConfigSourceTest {
+  @TempDir Path dir;
+  Path userFile;
+  Path workspace;
+  TomlConfigSource source;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    userFile = dir.resolve("config/corral/config.toml");
+    Files.createDirectories(userFile.getParent());
+    workspace = Files.createDirectory(dir.resolve("project"));
+    source = new TomlConfigSource(HostPath.of(userFile));
+  }
+
+  private CorralConfig load() {
+    return source.load(HostPath.of(workspace));
+  }
+
+  private void user(String toml) throws IOException {
+    Files.writeString(userFile, toml);
+  }
+
+  private void project(String toml) throws IOException {
+    Files.writeString(workspace.resolve("corral.toml"), toml);
+  }
+
+  @Test
+  void usesTheDefaultsWithoutFiles() {
+    assertThat(load()).isEqualTo(CorralConfig.DEFAULT);
+  }
+
+  @Test
+  void readsEveryKey() throws IOException {
+    project(
+        """
+        backend = "native"
+        network = "none"
+        timeout = "2h"
+        [limits]
+        memory = "4g"
+        pids = 1024
+        cpus = 2.0
+        cpu_time = "8h"
+        file_size = "16g"
+        open_files = 4096
+        [env]
+        EDITOR = "vi"
+        [filesystem]
+        hide = ["/srv/secrets"]
+        mounts = ["/opt/m2:ro", "/opt/pip:/pip:rw"]
+        """);
+
+    CorralConfig config = load();
+
+    assertThat(config.backend()).contains("native");
+    assertThat(config.timeout()).contains(Duration.ofHours(2));
+    assertThat(config.limits())
+        .isEqualTo(new ResourceLimits(4L << 30, 1024, 2.0, Duration.ofHours(8), 16L << 30, 4096));
+    assertThat(config.env()).isEqualTo(Map.of("EDITOR", "vi"));
+    assertThat(config.hidden()).containsExactly(HostPath.of("/srv/secrets"));
+    assertThat(config.mounts())
+        .map(Mount::toString)
+        .containsExactly("/opt/m2:/opt/m2:ro", "/opt/pip:/pip:rw");
+  }
+
+  @Test
+  void projectWinsKeyByKeyAndListsConcatenate() throws IOException {
+    user(
+        """
+        timeout = "1h"
+        [limits]
+        memory = "8g"
+        pids = 256
+        [env]
+        A = "user"
+        B = "user"
+        [filesystem]
+        hide = ["/srv/user-secret"]
+        mounts = ["/opt/user:ro"]
+        """);
+    project(
+        """
+        [limits]
+        pids = 2048
+        [env]
+        B = "project"
+        [filesystem]
+        hide = ["/srv/project-secret"]
+        mounts = ["tools:rw"]
+        """);
+
+    CorralConfig config = load();
+
+    assertThat(config.timeout()).contains(Duration.ofHours(1));
+    assertThat(config.limits().memoryBytes()).isEqualTo(8L << 30);
+    assertThat(config.limits().pids()).isEqualTo(2048);
+    assertThat(config.env()).isEqualTo(Map.of("A", "user", "B", "project"));
+    assertThat(config.hidden())
+        .containsExactly(HostPath.of("/srv/user-secret"), HostPath.of("/srv/project-secret"));
+    assertThat(config.mounts())
+        .map(Mount::toString)
+        .containsExactly("/opt/user:/opt/user:ro", workspace + "/tools:" + workspace + "/tools:rw");
+  }
+
+  @Test
+  void rejectsUnknownKeysWithFileLineAndValidKeys() throws IOException {
+    project("backend = \"native\"\n\n[limits]\npids = 10\nmemroy = \"4g\"\n");
+
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(workspace.resolve("corral.toml") + ":5: unknown key 'limits.memroy'")
+        .extracting(e -> ((ConfigException) e).hint().orElseThrow())
+        .isEqualTo("valid keys in [limits]: memory, pids, cpus, cpu_time, file_size, open_files");
+  }
+
+  @Test
+  void rejectsUnknownTopLevelKeys() throws IOException {
+    user("netwrok = \"none\"\n");
+
+    assertThatThrownBy(this::load)
+        .hasMessage(userFile + ":1: unknown key 'netwrok'")
+        .extracting(e -> ((ConfigException) e).hint().orElseThrow())
+        .isEqualTo(
+            "valid top-level keys: backend, network, timeout, [limits], [env], [filesystem]");
+  }
+
+  @Test
+  void rejectsWrongTypes() throws IOException {
+    project("[limits]\npids = \"many\"\n");
+
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            workspace.resolve("corral.toml") + ":2: 'limits.pids' must be an integer, not a string")
+        .extracting(e -> ((ConfigException) e).hint().orElseThrow())
+        .isEqualTo("write it like: pids = 1024");
+  }
+
+  @Test
+  void rejectsATableThatIsNotOne() throws IOException {
+    project("limits = 3\n");
+
+    assertThatThrownBy(this::load)
+        .hasMessage(
+            workspace.resolve("corral.toml") + ":1: 'limits' must be a table, not an integer");
+  }
+
+  @Test
+  void rejectsNonStringListEntriesAtTheKeysLine() throws IOException {
+    project("[filesystem]\nhide = [\n  \"/srv/a\",\n  42,\n]\n");
+
+    assertThatThrownBy(this::load)
+        .hasMessage(
+            workspace.resolve("corral.toml") + ":2: 'filesystem.hide' must contain strings only");
+  }
+
+  @Test
+  void rejectsInvalidValues() throws IOException {
+    project("[limits]\nmemory = \"lots\"\n");
+
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            workspace.resolve("corral.toml")
+                + ":2: limits.memory: invalid size 'lots': use a number with an optional unit k,"
+                + " m, g or t (e.g. 2g)");
+  }
+
+  @Test
+  void rejectsOutOfRangeLimits() throws IOException {
+    project("[limits]\npids = 2\n");
+
+    assertThatThrownBy(this::load)
+        .hasMessage(
+            workspace.resolve("corral.toml")
+                + ":2: limits.pids: invalid limit pids: must be at least 8");
+  }
+
+  @Test
+  void reportsSyntaxErrorsWithLineAndColumn() throws IOException {
+    user("[limits]\nmemory = 4g\n");
+
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(userFile + ":2:11: Unexpected 'g', expected a newline or end-of-input")
+        .extracting(e -> ((ConfigException) e).hint().orElseThrow())
+        .isEqualTo("fix the TOML syntax (https://toml.io)");
+  }
+}

@@ -1,0 +1,34 @@
+package dev.corral.cli;
+
+import dev.corral.core.ConfigSource;
+import dev.corral.core.EventSink;
+import dev.corral.core.HostPath;
+import dev.corral.engine.Engine;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Everything the {@code corral} commands need from the process they run in, so that the same
+ * commands run in {@code main} and in tests.
+ *
+ * @param engines creates the engine, given the sink that renders its events; called only by
+ *     commands that need backends (so {@code --help} and {@code version} stay fast)
+ * @param config loads the configuration files that apply to a workspace
+ * @param workingDirectory the directory relative paths and the default workspace resolve against
+ * @param env the environment of the {@code corral} process (used for {@code PATH}, {@code TERM} and
+ *     {@code --env NAME} without a value)
+ * @param streams how standard input and output are connected
+ * @param version Corral's version, e.g. {@code 0.1.0}
+ */
+public record CliContext(
+    Function<EventSink, Engine> engines,
+    ConfigSource config,
+    HostPath workingDirectory,
+    Map<String, String> env,
+    CliStreams streams,
+    String version) {
+
+  public CliContext {
+    env = Map.copyOf(env);
+  }
+}

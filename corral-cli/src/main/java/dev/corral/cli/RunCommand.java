@@ -1,0 +1,86 @@
+package dev.corral.cli;
+
+import dev.corral.core.CorralConfig;
+import dev.corral.core.HostPath;
+import dev.corral.core.SandboxSpec;
+import dev.corral.core.Stdio;
+import dev.corral.core.UsageException;
+import dev.corral.engine.Engine;
+import dev.corral.engine.Sandbox;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code corral run}: runs a command (or a login shell) in a sandbox on the workspace. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a command in a sandbox on the workspace; its exit code becomes corral's.",
+      "Flags override corral.toml and ~/.config/corral/config.toml, which override the defaults."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "1-255:the exit code of the command (128+N: ended by signal N)",
+      "2:usage error",
+      "3:invalid configuration file",
+      "4:this host cannot run a sandbox (run `corral doctor`)",
+      "124:timed out (--timeout)",
+      "125:Corral itself failed",
+      "126:the command is not executable",
+      "127:the command was not found"
+    })
+final class RunCommand implements Callable<Integer> {
+  private final CliContext ctx;
+
+  @Mixin RunOptions options = new RunOptions();
+
+  @Spec
+  @SuppressWarnings("NullAway.Init")
+  CommandSpec spec;
+
+  RunCommand(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Stdio stdio = stdio();
+    HostPath workspace = options.workspace(ctx);
+    CorralConfig config = ctx.config().load(workspace);
+    SandboxSpec sandboxSpec = options.toSpec(ctx, config, stdio);
+    CommandLine cl = spec.commandLine();
+    Engine engine = ctx.engines().apply(new EventRenderer(cl.getErr(), RootCommand.debug(spec)));
+    try (Attachment attachment = attachment(stdio, cl);
+        Sandbox sandbox = engine.start(sandboxSpec, options.backend(config))) {
+      return attachment.attach(sandbox).exitCode();
+    }
+  }
+
+  private Stdio stdio() {
+    if (options.tty && options.noTty) {
+      throw new UsageException("--tty and --no-tty conflict", "give at most one of them");
+    }
+    boolean terminal = ctx.streams().terminal();
+    if (options.tty && !terminal) {
+      throw new UsageException(
+          "--tty needs a terminal, but standard input or output is not one",
+          "drop --tty to run with plain pipes");
+    }
+    if (options.tty || (terminal && !options.noTty)) {
+      return Stdio.TTY;
+    }
+    return ctx.streams().inherited() ? Stdio.INHERIT : Stdio.PIPE;
+  }
+
+  private Attachment attachment(Stdio stdio, CommandLine cl) {
+    return switch (stdio) {
+      case TTY -> TerminalAttachment.open();
+      case INHERIT -> new InheritedAttachment();
+      case PIPE -> new PipedAttachment(ctx.streams().in(), cl.getOut(), cl.getErr());
+    };
+  }
+}

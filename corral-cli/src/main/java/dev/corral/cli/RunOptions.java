@@ -1,0 +1,148 @@
+package dev.corral.cli;
+
+import dev.corral.core.CorralConfig;
+import dev.corral.core.FilesystemPolicy;
+import dev.corral.core.HostPath;
+import dev.corral.core.Mount;
+import dev.corral.core.NetworkMode;
+import dev.corral.core.ResourceLimits;
+import dev.corral.core.SandboxId;
+import dev.corral.core.SandboxSpec;
+import dev.corral.core.Stdio;
+import dev.corral.core.UsageException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The flags of {@code corral run}, and how they combine with the configuration into a spec. */
+final class RunOptions {
+
+  @Option(names = "--name", paramLabel = "NAME", description = "Sandbox name (default: random).")
+  @Nullable String name;
+
+  @Option(
+      names = "--workspace",
+      paramLabel = "DIR",
+      description = "Directory the sandbox may write (default: the current directory).")
+  @Nullable String workspace;
+
+  @Option(names = "--backend", paramLabel = "NAME", description = "Backend, e.g. native.")
+  @Nullable String backend;
+
+  @Mixin LimitOptions limits = new LimitOptions();
+
+  @Option(
+      names = "--env",
+      paramLabel = "NAME[=VALUE]",
+      description = "Set a variable inside; NAME alone copies it from your environment.")
+  List<String> env = new ArrayList<>();
+
+  @Option(names = "--mount", paramLabel = "SRC[:DST][:ro|rw]", description = "Extra mount.")
+  List<String> mounts = new ArrayList<>();
+
+  @Option(names = "--hide", paramLabel = "PATH", description = "Extra host path to hide.")
+  List<String> hide = new ArrayList<>();
+
+  @Option(names = "--network", paramLabel = "MODE", description = "Network mode: none.")
+  @Nullable String network;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", description = "Wall-clock limit, e.g. 10m.")
+  @Nullable String timeout;
+
+  @Option(names = "--tty", description = "Attach a terminal (needs one on stdin and stdout).")
+  boolean tty;
+
+  @Option(names = "--no-tty", description = "Never attach a terminal; use plain pipes.")
+  boolean noTty;
+
+  @Parameters(
+      paramLabel = "CMD",
+      arity = "0..*",
+      description = "Command and arguments (default: an interactive login shell).")
+  List<String> command = new ArrayList<>();
+
+  /** The workspace: {@code --workspace}, else the working directory. */
+  HostPath workspace(CliContext ctx) {
+    return workspace == null ? ctx.workingDirectory() : path(ctx, workspace);
+  }
+
+  /** The backend: {@code --backend}, else the configured one, else empty (Corral chooses). */
+  Optional<String> backend(CorralConfig config) {
+    return backend != null ? Optional.of(backend) : config.backend();
+  }
+
+  /** Flags on top of {@code config} on top of the defaults. */
+  SandboxSpec toSpec(CliContext ctx, CorralConfig config, Stdio stdio) {
+    SandboxId id = name == null ? SandboxId.random() : SandboxId.of(name);
+    ResourceLimits resources = limits.applyTo(config.limits());
+    List<HostPath> hidden = new ArrayList<>(config.hidden());
+    hide.forEach(h -> hidden.add(path(ctx, h)));
+    HostPath home = HostPath.of(System.getProperty("user.home"));
+    var spec =
+        SandboxSpec.builder(id, workspace(ctx))
+            .command(command.isEmpty() ? LoginShell.command(ctx.env()) : command)
+            .env(config.env())
+            .filesystem(FilesystemPolicy.defaults(home, hidden))
+            .limits(resources)
+            .network(network == null ? config.network() : NetworkMode.parse(network))
+            .stdio(stdio)
+            .timeout(
+                timeout == null
+                    ? config.timeout().orElse(null)
+                    : LimitOptions.parse("--timeout", timeout, ResourceLimits::parseDuration));
+    config.mounts().forEach(spec::mount);
+    mounts.forEach(m -> spec.mount(Mount.parse(anchored(ctx, m))));
+    env.forEach(e -> spec.env(variable(ctx, e)));
+    if (stdio == Stdio.TTY) {
+      spec.env("TERM", terminalType(ctx.env(), config.env(), env));
+    }
+    return spec.build();
+  }
+
+  private static Map<String, String> variable(CliContext ctx, String text) {
+    int eq = text.indexOf('=');
+    if (eq > 0) {
+      return Map.of(text.substring(0, eq), text.substring(eq + 1));
+    }
+    String value = ctx.env().get(text);
+    if (eq == 0 || value == null) {
+      throw new UsageException(
+          "--env "
+              + text
+              + ": "
+              + (eq == 0 ? "missing variable name" : "not set in your environment"),
+          "use --env NAME=VALUE");
+    }
+    return Map.of(text, value);
+  }
+
+  private static String terminalType(
+      Map<String, String> host, Map<String, String> configured, List<String> flags) {
+    String fromFlags =
+        flags.stream()
+            .filter(f -> f.startsWith("TERM="))
+            .reduce((a, b) -> b)
+            .map(f -> f.substring(5))
+            .orElse(null);
+    if (fromFlags != null) {
+      return fromFlags;
+    }
+    return configured.getOrDefault("TERM", host.getOrDefault("TERM", "xterm-256color"));
+  }
+
+  /** Resolves a user-written path: {@code ~} expands, relative paths use the working directory. */
+  static HostPath path(CliContext ctx, String text) {
+    return HostPath.expand(anchored(ctx, text));
+  }
+
+  private static String anchored(CliContext ctx, String text) {
+    return text.startsWith("/") || text.startsWith("~")
+        ? text
+        : ctx.workingDirectory().path().resolve(text).toString();
+  }
+}
