@@ -87,10 +87,7 @@ final class BubblewrapBackend implements Backend {
     if (cgroups instanceof NoCgroups) {
       events.accept(
           new SandboxEvent.Warning(
-              spec.id(),
-              "no usable cgroups: memory and process limits are enforced by rlimits only ("
-                  + cgroups.probe().detail()
-                  + ")"));
+              spec.id(), cgroups.probe().detail() + " (see `corral doctor` for the fix)"));
     }
     return cgroups.create(spec.id(), spec.limits());
   }

@@ -35,7 +35,7 @@ final class CgroupHandle implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(CgroupHandle.class.getName());
   private static final Duration KILL_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration REMOVE_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration POLL = Duration.ofMillis(10);
+  private static final Duration POLL = Duration.ofMillis(2);
 
   private final SandboxId id;
   private final List<Path> groups;

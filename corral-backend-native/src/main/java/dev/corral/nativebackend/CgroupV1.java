@@ -47,7 +47,9 @@ record CgroupV1(Map<String, Path> groups) implements Cgroups {
                 + controller
                 + (dir == null ? " group of this process not found" : " group " + dir)
                 + " is not writable by you",
-            "run Corral as root, or on a host with cgroup v2 where systemd delegates cgroups to"
+            "ask an administrator to give you a memory and pids group (e.g. `cgcreate -a $USER"
+                + " -t $USER -g memory,pids:corral-$USER`, then start Corral inside it with"
+                + " `cgexec`), or use a host with cgroup v2, where systemd delegates cgroups to"
                 + " users");
       }
     }
@@ -68,6 +70,10 @@ record CgroupV1(Map<String, Path> groups) implements Cgroups {
     List<Path> created = new ArrayList<>();
     try {
       for (String controller : controllers()) {
+        if (controller.equals("cpu") && !limits.capsCpu()) {
+          // No cap to enforce; CFS bandwidth control would only add throttling jitter.
+          continue;
+        }
         Path dir = own(controller).resolve(LABEL).resolve(id.value());
         Files.createDirectories(dir.getParent());
         Files.createDirectory(dir);

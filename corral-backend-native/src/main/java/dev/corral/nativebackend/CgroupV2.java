@@ -123,7 +123,7 @@ record CgroupV2(Path parent, List<String> controllers) implements Cgroups {
     }
     CgroupFiles.write(dir.resolve("pids.max"), Integer.toString(limits.pids()));
     Path cpu = dir.resolve("cpu.max");
-    if (Files.exists(cpu)) {
+    if (Files.exists(cpu) && limits.capsCpu()) {
       CgroupFiles.write(cpu, CgroupV1.cpuQuotaUs(limits) + " " + CPU_PERIOD_US);
     }
   }

@@ -70,7 +70,8 @@ final class NativeSandboxProcess implements SandboxProcess {
   private void watch(CgroupHandle cgroup) {
     int pidsPressure = 0;
     try {
-      while (process.isAlive()) {
+      // Short-lived sandboxes never pay for a poll: the outcome reads the counters at exit.
+      while (!process.waitFor(WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
         Optional<LimitHit> hit = cgroup.limitHit();
         if (hit.isPresent() && hit.get().limit() == Limit.MEMORY) {
           killFor(hit.get());
@@ -81,7 +82,6 @@ final class NativeSandboxProcess implements SandboxProcess {
           killFor(hit.orElseThrow());
           return;
         }
-        process.waitFor(WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

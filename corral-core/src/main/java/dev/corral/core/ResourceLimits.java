@@ -41,6 +41,11 @@ public record ResourceLimits(
     }
   }
 
+  /** Whether {@link #cpus()} is below the host's processor count, i.e. an actual cap. */
+  public boolean capsCpu() {
+    return cpus < Runtime.getRuntime().availableProcessors();
+  }
+
   public ResourceLimits withMemoryBytes(long value) {
     return new ResourceLimits(value, pids, cpus, cpuTime, fileSizeBytes, openFiles);
   }
