@@ -71,7 +71,7 @@ final class BenchReport {
 
   private String goal(Result.Measured m) {
     return switch (m.scenario().key()) {
-      case "b" -> engineGoal(m);
+      case "b", "b2" -> engineGoal(m);
       case "d" ->
           "≤ 150 ms wall: " + (m.done().median() <= VERSION_GOAL_NANOS ? "**pass**" : "**FAIL**");
       case "a", "e" -> "anchor";

@@ -4,12 +4,14 @@ import dev.corral.core.CorralDirs;
 import dev.corral.core.EventSink;
 import dev.corral.core.HostPath;
 import dev.corral.engine.Engine;
+import dev.corral.nativebackend.NativeBackendProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Stream;
@@ -78,14 +80,23 @@ public final class StartupBench {
                 "--die-with-parent",
                 "echo",
                 "x")));
+    // Backends are created on first use; create both now, the second with one warm slot.
+    Engine cold = Engine.load(CorralDirs.current(), EventSink.NONE);
+    cold.backend(Optional.of("native"));
+    System.setProperty(NativeBackendProvider.WARM_SLOTS_PROPERTY, "1");
+    Engine warm = Engine.load(CorralDirs.current(), EventSink.NONE);
+    warm.backend(Optional.of("native"));
+    System.clearProperty(NativeBackendProvider.WARM_SLOTS_PROPERTY);
     scenarios.add(
         new Scenario(
             "b",
-            "Corral native backend, engine API in process",
-            new EngineTrial(
-                Engine.load(CorralDirs.current(), EventSink.NONE),
-                HostPath.of(workspace),
-                "native")));
+            "Corral native backend, engine API in process (cold start)",
+            new EngineTrial(cold, HostPath.of(workspace), "native")));
+    scenarios.add(
+        new Scenario(
+            "b2",
+            "Corral native backend, engine API in process, one warm launcher (server mode)",
+            new EngineTrial(warm, HostPath.of(workspace), "native")));
     String corral = options.corral().toString();
     Scenario run =
         new Scenario(

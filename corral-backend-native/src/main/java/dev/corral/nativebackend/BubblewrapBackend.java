@@ -12,6 +12,8 @@ import dev.corral.core.SandboxProcess;
 import dev.corral.core.SandboxSpec;
 import dev.corral.core.Stdio;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -29,20 +32,31 @@ import org.jspecify.annotations.Nullable;
  * the sandbox lives exactly as long as the Corral process that started it ({@code
  * --die-with-parent}). Thread-safe.
  */
-final class BubblewrapBackend implements Backend {
+final class BubblewrapBackend implements Backend, AutoCloseable {
   private final Path bwrap;
   private final boolean disableUserns;
   private final Path runRoot;
   private final Cgroups cgroups;
   private final SeccompFilter seccomp;
+  private final @Nullable WarmPool pool;
 
+  /**
+   * @param warmSlots how many launchers to keep started ahead of demand for piped sandboxes (see
+   *     {@link WarmPool}); 0 for none, right for one-shot processes such as {@code corral run}
+   */
   BubblewrapBackend(
-      Path bwrap, boolean disableUserns, Path runRoot, Cgroups cgroups, SeccompFilter seccomp) {
+      Path bwrap,
+      boolean disableUserns,
+      Path runRoot,
+      Cgroups cgroups,
+      SeccompFilter seccomp,
+      int warmSlots) {
     this.bwrap = bwrap;
     this.disableUserns = disableUserns;
     this.runRoot = runRoot;
     this.cgroups = cgroups;
     this.seccomp = seccomp;
+    this.pool = warmSlots > 0 ? new WarmPool(warmSlots, runRoot, cgroups, seccomp) : null;
   }
 
   @Override
@@ -55,23 +69,23 @@ final class BubblewrapBackend implements Backend {
     long begin = System.nanoTime();
     List<String> command = spec.command().isEmpty() ? loginShell() : spec.command();
     CommandResolver.check(spec);
+    Optional<WarmPool.Slot> slot =
+        pool != null && spec.stdio() == Stdio.PIPE && !spec.limits().capsCpu()
+            ? pool.take()
+            : Optional.empty();
+    if (slot.isPresent()) {
+      NativeSandboxProcess process = startWarm(spec, command, slot.get());
+      events.accept(
+          new SandboxEvent.Started(
+              spec.id(), process.pid(), Duration.ofNanos(System.nanoTime() - begin)));
+      return process;
+    }
     RunDirectory run = RunDirectory.create(runRoot, spec.id());
     CgroupHandle cgroup = null;
     try {
       seccomp.writeTo(run.seccompFile());
       cgroup = createCgroup(spec, events);
-      BwrapArguments.Result bwrapArgs = BwrapArguments.build(spec, layout(run), command);
-      run.recordPlaceholders(bwrapArgs.placeholders());
-      List<String> line = new ArrayList<>();
-      line.add(bwrap.toString());
-      line.addAll(disableUserns ? bwrapArgs.args() : withoutDisableUserns(bwrapArgs.args()));
-      String script =
-          LaunchScript.render(
-              cgroup.procsFiles(),
-              spec.limits(),
-              cgroups instanceof NoCgroups,
-              run.seccompFile(),
-              line);
+      String script = launchScript(spec, command, run, cgroup.procsFiles());
       NativeSandboxProcess process = launch(spec, script, run, cgroup);
       events.accept(
           new SandboxEvent.Started(
@@ -81,6 +95,65 @@ final class BubblewrapBackend implements Backend {
       cleanUp(run, cgroup, e);
       throw e;
     }
+  }
+
+  /** Hands a warm slot to the sandbox: it only has to be told what to exec. */
+  private NativeSandboxProcess startWarm(
+      SandboxSpec spec, List<String> command, WarmPool.Slot slot) {
+    RunDirectory run;
+    try {
+      run = slot.run().renameTo(spec.id());
+    } catch (RuntimeException e) {
+      WarmPool.discard(slot);
+      throw e;
+    }
+    CgroupHandle cgroup = null;
+    try {
+      cgroup = cgroups.adopt(slot.cgroup(), spec.id(), spec.limits());
+      Path launch = run.writeLaunchScript(launchScript(spec, command, run, List.of()));
+      OutputStream stdin = slot.process().getOutputStream();
+      stdin.write((launch + "\n").getBytes(StandardCharsets.UTF_8));
+      stdin.flush();
+      return new NativeSandboxProcess(
+          spec.id(), slot.process(), spec.stdio(), spec.limits(), run, cgroup, null);
+    } catch (IOException | RuntimeException e) {
+      slot.process().destroyForcibly();
+      RuntimeException failure =
+          e instanceof RuntimeException re
+              ? re
+              : new SandboxException(
+                  "cannot start sandbox " + spec.id() + ": " + e + diagnose(slot.process()),
+                  null,
+                  e);
+      cleanUp(run, cgroup == null ? slot.cgroup() : cgroup, failure);
+      throw failure;
+    }
+  }
+
+  private static String diagnose(Process process) {
+    if (process.isAlive()) {
+      return "";
+    }
+    try {
+      return " (warm launcher exited with "
+          + process.exitValue()
+          + ": "
+          + new String(process.getErrorStream().readNBytes(500), StandardCharsets.UTF_8).strip()
+          + ")";
+    } catch (IOException e) {
+      return " (warm launcher exited with " + process.exitValue() + ")";
+    }
+  }
+
+  private String launchScript(
+      SandboxSpec spec, List<String> command, RunDirectory run, List<Path> cgroupProcs) {
+    BwrapArguments.Result bwrapArgs = BwrapArguments.build(spec, layout(run), command);
+    run.recordPlaceholders(bwrapArgs.placeholders());
+    List<String> line = new ArrayList<>();
+    line.add(bwrap.toString());
+    line.addAll(disableUserns ? bwrapArgs.args() : withoutDisableUserns(bwrapArgs.args()));
+    return LaunchScript.render(
+        cgroupProcs, spec.limits(), cgroups instanceof NoCgroups, run.seccompFile(), line);
   }
 
   private CgroupHandle createCgroup(SandboxSpec spec, EventSink events) {
@@ -159,6 +232,19 @@ final class BubblewrapBackend implements Backend {
     Process process = Spawner.spawn(builder::start);
     return new NativeSandboxProcess(
         spec.id(), process, spec.stdio(), spec.limits(), run, cgroup, null);
+  }
+
+  /** Ready warm slots (0 without a pool). */
+  int readyWarmSlots() {
+    return pool == null ? 0 : pool.readySlots();
+  }
+
+  /** Stops the warm slots; sandboxes already started are not affected. */
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.close();
+    }
   }
 
   @Override

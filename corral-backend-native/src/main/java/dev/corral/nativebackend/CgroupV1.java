@@ -2,6 +2,7 @@ package dev.corral.nativebackend;
 
 import dev.corral.core.Check;
 import dev.corral.core.ResourceLimits;
+import dev.corral.core.SandboxException;
 import dev.corral.core.SandboxId;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -83,6 +84,29 @@ record CgroupV1(Map<String, Path> groups) implements Cgroups {
       return CgroupHandle.v1(id, created, group("memory", id), group("pids", id), limits);
     } catch (IOException | RuntimeException e) {
       throw Cgroups.createFailed(id, created, e);
+    }
+  }
+
+  @Override
+  public CgroupHandle adopt(CgroupHandle slot, SandboxId id, ResourceLimits limits) {
+    try {
+      List<Path> adopted = new ArrayList<>();
+      for (Path dir : slot.groups()) {
+        String controller =
+            controllers().stream()
+                .filter(c -> dir.startsWith(own(c)))
+                .findFirst()
+                .orElseThrow(() -> new IOException("not a Corral group: " + dir));
+        Path target = Files.move(dir, group(controller, id));
+        adopted.add(target);
+        writeLimits(controller, target, limits);
+      }
+      return CgroupHandle.v1(id, adopted, group("memory", id), group("pids", id), limits);
+    } catch (IOException | RuntimeException e) {
+      throw new SandboxException(
+          "cannot hand cgroups " + slot.groups() + " over to sandbox " + id + ": " + e.getMessage(),
+          "run `corral doctor`",
+          e);
     }
   }
 

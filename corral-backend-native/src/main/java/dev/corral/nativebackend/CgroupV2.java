@@ -2,6 +2,7 @@ package dev.corral.nativebackend;
 
 import dev.corral.core.Check;
 import dev.corral.core.ResourceLimits;
+import dev.corral.core.SandboxException;
 import dev.corral.core.SandboxId;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -112,6 +113,20 @@ record CgroupV2(Path parent, List<String> controllers) implements Cgroups {
       if (!enabled.contains(controller)) {
         CgroupFiles.write(subtree, "+" + controller);
       }
+    }
+  }
+
+  @Override
+  public CgroupHandle adopt(CgroupHandle slot, SandboxId id, ResourceLimits limits) {
+    try {
+      Path target = Files.move(slot.groups().getFirst(), parent.resolve(PREFIX + id.value()));
+      writeLimits(target, limits);
+      return CgroupHandle.v2(id, target, limits);
+    } catch (IOException | RuntimeException e) {
+      throw new SandboxException(
+          "cannot hand cgroup " + slot.groups() + " over to sandbox " + id + ": " + e.getMessage(),
+          "run `corral doctor`",
+          e);
     }
   }
 

@@ -45,6 +45,15 @@ sealed interface Cgroups permits CgroupV1, CgroupV2, NoCgroups {
   CgroupHandle create(SandboxId id, ResourceLimits limits);
 
   /**
+   * Hands the groups of a pre-started pool slot over to sandbox {@code id}: renames them (the name
+   * is the label the reaper goes by) and applies {@code limits}. The slot's handle must not be used
+   * afterwards.
+   *
+   * @throws SandboxException when a group cannot be renamed or limited
+   */
+  CgroupHandle adopt(CgroupHandle slot, SandboxId id, ResourceLimits limits);
+
+  /**
    * Kills the processes of, and removes, every Corral group whose sandbox is not live.
    *
    * @param isLive whether a sandbox id belongs to a sandbox that still exists

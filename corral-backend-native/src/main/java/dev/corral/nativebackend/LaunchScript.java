@@ -37,16 +37,7 @@ final class LaunchScript {
       boolean dataLimit,
       Path seccomp,
       List<String> bwrap) {
-    StringBuilder s = new StringBuilder();
-    for (Path procs : cgroupProcs) {
-      s.append("echo $$ > ")
-          .append(quote(procs.toString()))
-          .append(" || { echo 'corral: cannot join cgroup ")
-          .append(String.valueOf(procs.getParent()).replace("'", ""))
-          .append("' >&2; exit ")
-          .append(SETUP_FAILED)
-          .append("; }\n");
-    }
+    StringBuilder s = new StringBuilder(joinCgroups(cgroupProcs));
     long cpu = Math.max(1, limits.cpuTime().toSeconds());
     // SIGXCPU at the soft limit, SIGKILL five seconds later at the hard limit.
     // Soft first: a hard limit below the current soft limit is rejected.
@@ -63,6 +54,21 @@ final class LaunchScript {
       s.append(' ').append(quote(arg));
     }
     s.append(' ').append(SECCOMP_FD).append("< ").append(quote(seccomp.toString()));
+    return s.toString();
+  }
+
+  /** Lines that move the running shell into each cgroup, failing the launch if one fails. */
+  static String joinCgroups(List<Path> cgroupProcs) {
+    StringBuilder s = new StringBuilder();
+    for (Path procs : cgroupProcs) {
+      s.append("echo $$ > ")
+          .append(quote(procs.toString()))
+          .append(" || { echo 'corral: cannot join cgroup ")
+          .append(String.valueOf(procs.getParent()).replace("'", ""))
+          .append("' >&2; exit ")
+          .append(SETUP_FAILED)
+          .append("; }\n");
+    }
     return s.toString();
   }
 

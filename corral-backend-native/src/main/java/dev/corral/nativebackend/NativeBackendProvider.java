@@ -19,6 +19,12 @@ import java.util.Optional;
 public final class NativeBackendProvider implements BackendProvider {
   static final String NAME = "native";
 
+  /**
+   * System property with the number of launchers a long-lived Corral process keeps started ahead of
+   * demand for piped sandboxes (default 0).
+   */
+  public static final String WARM_SLOTS_PROPERTY = "corral.native.warmSlots";
+
   private volatile @org.jspecify.annotations.Nullable Availability probed;
 
   @Override
@@ -61,6 +67,7 @@ public final class NativeBackendProvider implements BackendProvider {
         bwrap.supportsDisableUserns(),
         RunDirectory.root(dirs.runtime()),
         Cgroups.detect(),
-        SeccompFilter.standard());
+        SeccompFilter.standard(),
+        Integer.getInteger(WARM_SLOTS_PROPERTY, 0));
   }
 }

@@ -180,8 +180,9 @@ final class NativeSandboxProcess implements SandboxProcess {
   @Override
   public void kill() {
     // Killing bubblewrap kills its init, and the kernel then kills everything in the pid
-    // namespace; the cgroup sweep catches anything that raced with it.
-    process.destroyForcibly();
+    // namespace; the cgroup sweep catches anything that raced with it. Through the handle, not
+    // Process.destroyForcibly(), which would also close the streams and lose buffered output.
+    process.toHandle().destroyForcibly();
     if (cgroup != null) {
       cgroup.killAll();
     }

@@ -28,6 +28,11 @@ record NoCgroups(String reason, String fix) implements Cgroups {
   }
 
   @Override
+  public CgroupHandle adopt(CgroupHandle slot, SandboxId id, ResourceLimits limits) {
+    return CgroupHandle.none(id);
+  }
+
+  @Override
   public List<String> reapOrphans(Predicate<String> isLive) {
     return List.of();
   }

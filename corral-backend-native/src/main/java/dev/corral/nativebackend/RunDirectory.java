@@ -6,11 +6,13 @@ import dev.corral.core.SandboxId;
 import dev.corral.core.UsageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,6 +67,33 @@ final class RunDirectory {
 
   SandboxId id() {
     return id;
+  }
+
+  /**
+   * Renames this directory to belong to sandbox {@code newId} (a warm pool slot being claimed).
+   * This instance must not be used afterwards.
+   */
+  RunDirectory renameTo(SandboxId newId) {
+    Path target = dir.resolveSibling(newId.value());
+    try {
+      return new RunDirectory(newId, Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE));
+    } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+      throw new UsageException(
+          "a sandbox named '" + newId + "' already exists", "choose another --name or omit it");
+    } catch (IOException e) {
+      throw new SandboxException(
+          "cannot rename " + dir + " to " + target + ": " + e.getMessage(), null, e);
+    }
+  }
+
+  /** Writes the launch script a warm pool slot sources, readable only by its owner. */
+  Path writeLaunchScript(String script) {
+    Path file = dir.resolve("launch.sh");
+    try {
+      return Files.writeString(file, script + "\n");
+    } catch (IOException e) {
+      throw new SandboxException("cannot write " + file + ": " + e.getMessage(), null, e);
+    }
   }
 
   Path dir() {

@@ -15,6 +15,7 @@ import dev.corral.core.SandboxOutcome;
 import dev.corral.core.SandboxPath;
 import dev.corral.core.SandboxProcess;
 import dev.corral.core.SandboxSpec;
+import dev.corral.core.Stdio;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -164,6 +165,20 @@ public abstract class BackendContract {
       assertThat(new String(out.readNBytes(6), StandardCharsets.UTF_8)).isEqualTo("ready\n");
       p.signal(15);
       assertThat(p.waitFor(Duration.ofSeconds(10))).contains(new SandboxOutcome.Exited(7));
+    }
+  }
+
+  @Test
+  void givesAPrivateTerminalThatFollowsResizes() throws Exception {
+    SandboxSpec spec =
+        sh("read go; stty size; test -t 0 && test -t 1 && echo is-a-tty").stdio(Stdio.TTY).build();
+    try (SandboxProcess p = backend().start(spec, EventSink.NONE)) {
+      CompletableFuture<String> out = drain(p.stdout());
+      p.resize(123, 45);
+      p.stdin().write("go\n".getBytes(StandardCharsets.UTF_8));
+      p.stdin().flush();
+      assertThat(p.waitFor(Duration.ofSeconds(20))).contains(new SandboxOutcome.Exited(0));
+      assertThat(out.join()).contains("45 123").contains("is-a-tty");
     }
   }
 
