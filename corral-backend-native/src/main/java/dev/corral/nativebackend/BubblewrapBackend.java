@@ -69,6 +69,7 @@ final class BubblewrapBackend implements Backend, AutoCloseable {
     long begin = System.nanoTime();
     List<String> command = spec.command().isEmpty() ? loginShell() : spec.command();
     CommandResolver.check(spec);
+    EgressForwarder.require(spec);
     Optional<WarmPool.Slot> slot =
         pool != null && spec.stdio() == Stdio.PIPE && !spec.limits().capsCpu()
             ? pool.take()

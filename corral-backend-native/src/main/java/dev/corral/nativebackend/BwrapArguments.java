@@ -2,6 +2,7 @@ package dev.corral.nativebackend;
 
 import dev.corral.core.HostPath;
 import dev.corral.core.Mount;
+import dev.corral.core.NetworkMode;
 import dev.corral.core.SandboxSpec;
 import dev.corral.core.Stdio;
 import dev.corral.core.UsageException;
@@ -97,6 +98,9 @@ final class BwrapArguments {
       exposed.put(source, mount.target().value());
     }
     hideSecrets(exposed);
+    if (spec.network() instanceof NetworkMode.Gateway gateway) {
+      add("--ro-bind", gateway.socket().toString(), EgressForwarder.SOCKET);
+    }
     // The root is bubblewrap's own tmpfs; nothing but the mounts above belongs there.
     add("--remount-ro", "/");
     add("--chdir", workspace.toString());
@@ -104,7 +108,7 @@ final class BwrapArguments {
       add("--seccomp", Integer.toString(layout.seccompFd()));
     }
     args.add("--");
-    args.addAll(command);
+    args.addAll(EgressForwarder.enabled(spec) ? EgressForwarder.wrap(command) : command);
     return placeholders;
   }
 

@@ -47,6 +47,7 @@ public final class NativeBackendProvider implements BackendProvider {
       bwrap.ifPresent(b -> checks.add(b.checkUserNamespaces()));
       checks.add(SeccompFilter.probe());
       checks.add(Cgroups.detect().probe());
+      checks.add(EgressForwarder.check());
       result = new Availability(NAME, checks);
       probed = result;
     }

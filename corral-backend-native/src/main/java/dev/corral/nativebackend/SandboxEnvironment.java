@@ -38,6 +38,9 @@ final class SandboxEnvironment {
     env.put("SHELL", "/bin/sh");
     env.put("TMPDIR", "/tmp");
     env.put("CORRAL_SANDBOX", spec.id().value());
+    if (EgressForwarder.enabled(spec)) {
+      env.putAll(EgressForwarder.environment());
+    }
     env.putAll(spec.env());
     return env;
   }

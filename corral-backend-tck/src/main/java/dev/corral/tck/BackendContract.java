@@ -8,6 +8,7 @@ import dev.corral.core.CommandException;
 import dev.corral.core.EventSink;
 import dev.corral.core.FilesystemPolicy;
 import dev.corral.core.HostPath;
+import dev.corral.core.Limit;
 import dev.corral.core.Mount;
 import dev.corral.core.ResourceLimits;
 import dev.corral.core.SandboxId;
@@ -417,6 +418,14 @@ public abstract class BackendContract {
     assertThat(r.stdout()).contains("rc=2").doesNotContainPattern("\\d+\\.\\d+\\.\\d+\\.\\d+");
   }
 
+  /** Asserts that a limit ended the sandbox and that the outcome names it. */
+  protected static void assertStoppedBy(Run r, Limit limit) {
+    assertThat(r.outcome())
+        .as(r.toString())
+        .isInstanceOfSatisfying(
+            SandboxOutcome.LimitExceeded.class, hit -> assertThat(hit.limit()).isEqualTo(limit));
+  }
+
   // ---- resource limits -------------------------------------------------------------------
 
   @Test
@@ -425,10 +434,7 @@ public abstract class BackendContract {
         sh("bomb() { bomb | bomb & }; bomb; sleep 30")
             .limits(ResourceLimits.DEFAULT.withPids(64))
             .build();
-    Run r = run(spec);
-    assertThat(r.outcome()).isInstanceOf(SandboxOutcome.LimitExceeded.class);
-    assertThat(((SandboxOutcome.LimitExceeded) r.outcome()).limit())
-        .isEqualTo(dev.corral.core.Limit.PIDS);
+    assertStoppedBy(run(spec), Limit.PIDS);
   }
 
   @Test
@@ -437,10 +443,7 @@ public abstract class BackendContract {
         sh("python3 -c 'b = bytearray(10 * 1024**3)'; sleep 30")
             .limits(ResourceLimits.DEFAULT.withMemoryBytes(ResourceLimits.parseSize("128m")))
             .build();
-    Run r = run(spec);
-    assertThat(r.outcome()).isInstanceOf(SandboxOutcome.LimitExceeded.class);
-    assertThat(((SandboxOutcome.LimitExceeded) r.outcome()).limit())
-        .isEqualTo(dev.corral.core.Limit.MEMORY);
+    assertStoppedBy(run(spec), Limit.MEMORY);
   }
 
   @Test
@@ -449,10 +452,7 @@ public abstract class BackendContract {
         sh("while :; do :; done")
             .limits(ResourceLimits.DEFAULT.withCpuTime(Duration.ofSeconds(1)))
             .build();
-    Run r = run(spec);
-    assertThat(r.outcome()).isInstanceOf(SandboxOutcome.LimitExceeded.class);
-    assertThat(((SandboxOutcome.LimitExceeded) r.outcome()).limit())
-        .isEqualTo(dev.corral.core.Limit.CPU_TIME);
+    assertStoppedBy(run(spec), Limit.CPU_TIME);
   }
 
   @Test
@@ -461,10 +461,7 @@ public abstract class BackendContract {
         sh("head -c 8388608 /dev/zero > big")
             .limits(ResourceLimits.DEFAULT.withFileSizeBytes(ResourceLimits.parseSize("1m")))
             .build();
-    Run r = run(spec);
-    assertThat(r.outcome()).isInstanceOf(SandboxOutcome.LimitExceeded.class);
-    assertThat(((SandboxOutcome.LimitExceeded) r.outcome()).limit())
-        .isEqualTo(dev.corral.core.Limit.FILE_SIZE);
+    assertStoppedBy(run(spec), Limit.FILE_SIZE);
   }
 
   @Test
