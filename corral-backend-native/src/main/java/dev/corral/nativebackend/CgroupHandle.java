@@ -116,16 +116,15 @@ final class CgroupHandle implements AutoCloseable {
       return Optional.of(
           new LimitHit(
               Limit.MEMORY,
-              "memory limit %s reached; the kernel killed the process (raise it with %s)"
-                  .formatted(ResourceLimits.formatSize(c.memoryBytes()), Limit.MEMORY.flag())));
+              "memory limit %s reached; the kernel killed the process"
+                  .formatted(ResourceLimits.formatSize(c.memoryBytes()))));
     }
     if (CgroupFiles.keyed(c.pidsEvents(), "max").orElse(0) > 0) {
       return Optional.of(
           new LimitHit(
               Limit.PIDS,
-              ("process count limit %d reached; the kernel refused to start more processes"
-                      + " (raise it with %s)")
-                  .formatted(c.pids(), Limit.PIDS.flag())));
+              "process count limit %d reached; the kernel refused to start more processes"
+                  .formatted(c.pids())));
     }
     return Optional.empty();
   }

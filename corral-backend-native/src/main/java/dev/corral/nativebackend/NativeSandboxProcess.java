@@ -147,18 +147,12 @@ final class NativeSandboxProcess implements SandboxProcess {
     }
     if (code == 128 + SIGXCPU) {
       return new SandboxOutcome.LimitExceeded(
-          Limit.CPU_TIME,
-          "CPU time limit of "
-              + limits.cpuTime().toSeconds()
-              + "s reached (raise it with --cpu-time)",
-          code);
+          Limit.CPU_TIME, "CPU time limit of " + limits.cpuTime().toSeconds() + "s reached", code);
     }
     if (code == 128 + SIGXFSZ) {
       return new SandboxOutcome.LimitExceeded(
           Limit.FILE_SIZE,
-          "file size limit of "
-              + ResourceLimits.formatSize(limits.fileSizeBytes())
-              + " reached (raise it with --file-size)",
+          "file size limit of " + ResourceLimits.formatSize(limits.fileSizeBytes()) + " reached",
           code);
     }
     return SandboxOutcome.fromExitCode(code);

@@ -17,7 +17,12 @@ public sealed interface SandboxEvent {
   /** Something the user should know that does not stop the sandbox (e.g. a degraded limit). */
   record Warning(SandboxId id, String message) implements SandboxEvent {}
 
-  /** The sandbox hit a resource limit. */
+  /**
+   * The sandbox hit a resource limit.
+   *
+   * @param detail what happened, e.g. {@code memory limit 64m reached}; without the remedy, which
+   *     front ends derive from {@link Limit#flag()}
+   */
   record LimitHit(SandboxId id, Limit limit, String detail) implements SandboxEvent {}
 
   /** The sandbox ended and was torn down. */

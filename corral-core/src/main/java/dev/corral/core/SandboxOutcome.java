@@ -24,7 +24,10 @@ public sealed interface SandboxOutcome {
     }
   }
 
-  /** The sandbox ran into a resource limit and was stopped by the kernel or by Corral. */
+  /**
+   * The sandbox ran into a resource limit and was stopped by the kernel or by Corral; {@code
+   * detail} says what happened, without the remedy (see {@link SandboxEvent.LimitHit}).
+   */
   record LimitExceeded(Limit limit, String detail, int exitCode) implements SandboxOutcome {}
 
   /** The wall-clock timeout ran out and Corral killed the sandbox. */

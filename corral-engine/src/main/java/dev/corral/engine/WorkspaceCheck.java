@@ -6,6 +6,8 @@ import dev.corral.core.UsageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 
 /** Refuses workspaces that would expose too much or cannot work. */
 final class WorkspaceCheck {
@@ -43,9 +45,35 @@ final class WorkspaceCheck {
               + " as the workspace: it holds your credentials",
           "cd into a project directory or pass --workspace DIR");
     }
-    if (!Files.isReadable(real) || !Files.isExecutable(real)) {
+    if (!Files.isReadable(real) || !Files.isExecutable(real) || !enterableWithoutPrivileges(real)) {
       throw new EnvironmentException(
           "workspace is not readable: " + path, "fix its permissions (chmod u+rx " + path + ")");
+    }
+  }
+
+  /**
+   * The sandbox runs with every capability dropped, so when Corral runs as root (whose own access
+   * checks pass whatever the mode) the permission bits decide whether the sandbox can enter its
+   * workspace: bubblewrap would otherwise fail with its own "Can't chdir" and exit code 1.
+   */
+  private static boolean enterableWithoutPrivileges(Path dir) {
+    try {
+      if (!Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
+        return true; // Files.isReadable already answered for an unprivileged user
+      }
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+      if (Integer.valueOf(0).equals(Files.getAttribute(dir, "unix:uid"))) {
+        return mode.contains(PosixFilePermission.OWNER_READ)
+            && mode.contains(PosixFilePermission.OWNER_EXECUTE);
+      }
+      if (Integer.valueOf(0).equals(Files.getAttribute(dir, "unix:gid"))) {
+        return mode.contains(PosixFilePermission.GROUP_READ)
+            && mode.contains(PosixFilePermission.GROUP_EXECUTE);
+      }
+      return mode.contains(PosixFilePermission.OTHERS_READ)
+          && mode.contains(PosixFilePermission.OTHERS_EXECUTE);
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return true; // no POSIX view here: leave it to the backend
     }
   }
 
