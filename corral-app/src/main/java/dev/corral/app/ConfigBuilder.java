@@ -1,9 +1,9 @@
 package dev.corral.app;
 
 import dev.corral.core.CorralConfig;
+import dev.corral.core.EgressRules;
 import dev.corral.core.HostPath;
 import dev.corral.core.Mount;
-import dev.corral.core.NetworkMode;
 import dev.corral.core.ResourceLimits;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +19,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class ConfigBuilder {
   @Nullable String backend;
-  NetworkMode network = CorralConfig.DEFAULT.network();
+  @Nullable String network;
+  final List<EgressRules.Layer> egress = new ArrayList<>();
+  final Map<String, String> resolve = new LinkedHashMap<>();
+
+  /** The file being read and its layer; set by the source before each file. */
+  EgressRules.Kind kind = EgressRules.Kind.USER;
+
   @Nullable Duration timeout;
   ResourceLimits limits = CorralConfig.DEFAULT.limits();
   final Map<String, String> env = new LinkedHashMap<>();
@@ -33,7 +39,8 @@ final class ConfigBuilder {
         env,
         mounts,
         hidden,
-        network,
-        Optional.ofNullable(timeout));
+        Optional.ofNullable(network),
+        Optional.ofNullable(timeout),
+        new EgressRules(egress, resolve));
   }
 }

@@ -36,10 +36,14 @@ public final class Main {
   /** The fully wired command line; backends load only when a command needs them. */
   static CommandLine commandLine(
       CorralDirs dirs, Map<String, String> env, HostPath workingDirectory, CliStreams streams) {
+    TomlConfigSource config = TomlConfigSource.of(dirs);
+    GatewayEgress egress = new GatewayEgress(dirs, config, config.userFile());
+    // The audit log is written by a background thread; flush it on the way out.
+    Runtime.getRuntime().addShutdownHook(new Thread(egress::close, "corral-egress-shutdown"));
     var ctx =
         new CliContext(
-            events -> Engine.load(dirs, events),
-            TomlConfigSource.of(dirs),
+            events -> Engine.load(dirs, events, egress),
+            config,
             workingDirectory,
             env,
             streams,

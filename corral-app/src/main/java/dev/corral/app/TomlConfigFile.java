@@ -1,9 +1,9 @@
 package dev.corral.app;
 
 import dev.corral.core.ConfigException;
+import dev.corral.core.EgressRules;
 import dev.corral.core.HostPath;
 import dev.corral.core.Mount;
-import dev.corral.core.NetworkMode;
 import dev.corral.core.ResourceLimits;
 import dev.corral.core.UsageException;
 import java.io.IOException;
@@ -22,14 +22,19 @@ import org.tomlj.TomlTable;
 /** Reads one configuration file into a {@link ConfigBuilder}, checking every key and type. */
 final class TomlConfigFile {
   private static final String TOP_KEYS =
-      "valid top-level keys: backend, network, timeout, [limits], [env], [filesystem]";
+      "valid top-level keys: backend, timeout, [network], [limits], [env], [filesystem]";
+  private static final String NETWORK_KEYS = "valid keys in [network]: mode, allow, deny, resolve";
   private static final String LIMIT_KEYS =
       "valid keys in [limits]: memory, pids, cpus, cpu_time, file_size, open_files";
   private static final String FILESYSTEM_KEYS = "valid keys in [filesystem]: hide, mounts";
   private static final Map<String, String> EXAMPLES =
       Map.ofEntries(
           Map.entry("backend", "backend = \"native\""),
-          Map.entry("network", "network = \"none\""),
+          Map.entry("network", "[network]"),
+          Map.entry("network.mode", "mode = \"gateway\""),
+          Map.entry("network.allow", "allow = [\"@github\", \"pypi.org\"]"),
+          Map.entry("network.deny", "deny = [\"*.example.com\"]"),
+          Map.entry("network.resolve", "resolve = [\"git.internal=10.1.2.3\"]"),
           Map.entry("timeout", "timeout = \"2h\""),
           Map.entry("limits", "[limits]"),
           Map.entry("env", "[env]"),
@@ -77,7 +82,7 @@ final class TomlConfigFile {
       List<String> path = List.of(key);
       switch (key) {
         case "backend" -> into.backend = string(path);
-        case "network" -> into.network = checked(path, () -> NetworkMode.parse(string(path)));
+        case "network" -> readNetwork(table(path).keySet(), key);
         case "timeout" ->
             into.timeout = checked(path, () -> ResourceLimits.parseDuration(string(path)));
         case "limits" -> table(path).keySet().forEach(k -> readLimit(List.of(key, k)));
@@ -103,6 +108,40 @@ final class TomlConfigFile {
                   case "open_files" -> l.withOpenFiles(Math.toIntExact(integer(path)));
                   default -> throw unknown(path, LIMIT_KEYS);
                 });
+  }
+
+  /** {@code [network]}: the mode, and this file's egress rules as one layer. */
+  private void readNetwork(java.util.Set<String> keys, String key) {
+    List<String> allow = new java.util.ArrayList<>();
+    List<String> deny = new java.util.ArrayList<>();
+    for (String k : keys) {
+      List<String> path = List.of(key, k);
+      switch (k) {
+        case "mode" -> {
+          String mode = string(path);
+          if (!mode.equals("none") && !mode.equals("gateway")) {
+            throw problem(
+                path, "invalid network mode '" + mode + "'", "use \"none\" or \"gateway\"");
+          }
+          into.network = mode;
+        }
+        case "allow" -> each(path, (text, at) -> allow.add(text));
+        case "deny" -> each(path, (text, at) -> deny.add(text));
+        case "resolve" ->
+            each(
+                path,
+                (text, at) -> {
+                  int eq = text.indexOf('=');
+                  if (eq <= 0 || eq == text.length() - 1) {
+                    throw problem(
+                        path, "invalid resolve entry '" + text + "'", "write HOST=ADDRESS");
+                  }
+                  into.resolve.put(text.substring(0, eq), text.substring(eq + 1));
+                });
+        default -> throw unknown(path, NETWORK_KEYS);
+      }
+    }
+    into.egress.add(new EgressRules.Layer(file.toString(), into.kind, allow, deny));
   }
 
   private void readEnv(List<String> path) {

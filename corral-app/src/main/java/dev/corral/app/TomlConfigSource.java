@@ -3,6 +3,7 @@ package dev.corral.app;
 import dev.corral.core.ConfigSource;
 import dev.corral.core.CorralConfig;
 import dev.corral.core.CorralDirs;
+import dev.corral.core.EgressRules;
 import dev.corral.core.HostPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,13 +31,22 @@ public final class TomlConfigSource implements ConfigSource {
     return new TomlConfigSource(dirs.config().resolve("config.toml"));
   }
 
+  /** The user's configuration file (which may not exist). */
+  Path userFile() {
+    return userFile;
+  }
+
   @Override
   public CorralConfig load(HostPath workspace) {
     ConfigBuilder config = new ConfigBuilder();
-    for (Path file : new Path[] {userFile, workspace.path().resolve(PROJECT_FILE)}) {
-      if (Files.exists(file)) {
-        TomlConfigFile.read(file, config);
-      }
+    config.kind = EgressRules.Kind.USER;
+    if (Files.exists(userFile)) {
+      TomlConfigFile.read(userFile, config);
+    }
+    Path project = workspace.path().resolve(PROJECT_FILE);
+    config.kind = EgressRules.Kind.PROJECT;
+    if (Files.exists(project)) {
+      TomlConfigFile.read(project, config);
     }
     return config.build();
   }

@@ -56,7 +56,9 @@ final class RunCommand implements Callable<Integer> {
     Engine engine = ctx.engines().apply(new EventRenderer(cl.getErr(), RootCommand.debug(spec)));
     try (Attachment attachment = attachment(stdio, cl);
         Sandbox sandbox = engine.start(sandboxSpec, options.backend(config))) {
-      return attachment.attach(sandbox).exitCode();
+      int code = attachment.attach(sandbox).exitCode();
+      reportDenied(sandbox.deniedHosts(), cl);
+      return code;
     }
   }
 
@@ -74,6 +76,21 @@ final class RunCommand implements Callable<Integer> {
       return Stdio.TTY;
     }
     return ctx.streams().inherited() ? Stdio.INHERIT : Stdio.PIPE;
+  }
+
+  /** One line at the end of the run: what the egress gateway refused, and how to allow it. */
+  private static void reportDenied(java.util.List<String> denied, CommandLine cl) {
+    if (denied.isEmpty()) {
+      return;
+    }
+    cl.getErr()
+        .println(
+            "corral: egress denied "
+                + String.join(", ", denied)
+                + " (allow with --allow "
+                + denied.getFirst().replaceFirst(":(80|443)$", "")
+                + ", or in corral.toml [network] allow)");
+    cl.getErr().flush();
   }
 
   private Attachment attachment(Stdio stdio, CommandLine cl) {

@@ -1,6 +1,7 @@
 package dev.corral.cli;
 
 import dev.corral.core.CorralConfig;
+import dev.corral.core.EgressRules;
 import dev.corral.core.FilesystemPolicy;
 import dev.corral.core.HostPath;
 import dev.corral.core.Mount;
@@ -48,8 +49,22 @@ final class RunOptions {
   @Option(names = "--hide", paramLabel = "PATH", description = "Extra host path to hide.")
   List<String> hide = new ArrayList<>();
 
-  @Option(names = "--network", paramLabel = "MODE", description = "Network mode: none.")
+  @Option(
+      names = "--network",
+      paramLabel = "MODE",
+      description =
+          "none: no network at all; gateway: only what the egress policy allows (default:"
+              + " gateway when a rule allows something, else none).")
   @Nullable String network;
+
+  @Option(
+      names = "--allow",
+      paramLabel = "RULE",
+      description = "Allow egress, e.g. pypi.org, *.npmjs.org, api.example.com:8443, @github.")
+  List<String> allow = new ArrayList<>();
+
+  @Option(names = "--deny", paramLabel = "RULE", description = "Deny egress; wins over allow.")
+  List<String> deny = new ArrayList<>();
 
   @Option(names = "--timeout", paramLabel = "DURATION", description = "Wall-clock limit, e.g. 10m.")
   @Nullable String timeout;
@@ -89,7 +104,7 @@ final class RunOptions {
             .env(config.env())
             .filesystem(FilesystemPolicy.defaults(home, hidden))
             .limits(resources)
-            .network(network == null ? config.network() : NetworkMode.parse(network))
+            .network(network(config))
             .stdio(stdio)
             .timeout(
                 timeout == null
@@ -102,6 +117,25 @@ final class RunOptions {
       spec.env("TERM", terminalType(ctx.env(), config.env(), env));
     }
     return spec.build();
+  }
+
+  /** The mode from the flag, else the configuration, else by whether any rule allows. */
+  private NetworkMode network(CorralConfig config) {
+    List<EgressRules.Layer> layers = new ArrayList<>(config.egress().layers());
+    if (!allow.isEmpty() || !deny.isEmpty()) {
+      layers.add(new EgressRules.Layer("command line", EgressRules.Kind.COMMAND_LINE, allow, deny));
+    }
+    EgressRules rules = new EgressRules(layers, config.egress().resolve());
+    String mode =
+        network != null
+            ? network
+            : config.network().orElse(rules.allowsAnything() ? "gateway" : "none");
+    if (mode.equals("none") && !allow.isEmpty()) {
+      throw new UsageException(
+          "--allow needs the egress gateway, but the network mode is none",
+          "drop --network none (and network.mode = \"none\" in the configuration)");
+    }
+    return NetworkMode.parse(mode, rules);
   }
 
   private static Map<String, String> variable(CliContext ctx, String text) {

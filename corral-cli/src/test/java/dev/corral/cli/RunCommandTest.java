@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.corral.core.CommandException;
 import dev.corral.core.ConfigException;
 import dev.corral.core.CorralConfig;
+import dev.corral.core.EgressRules;
 import dev.corral.core.HostPath;
 import dev.corral.core.Limit;
 import dev.corral.core.Mount;
@@ -101,8 +102,9 @@ class RunCommandTest {
                 Map.of("FROM", "config", "KEEP", "config"),
                 List.of(Mount.parse("/opt/cache:rw")),
                 List.of(HostPath.of("/srv/hidden")),
-                NetworkMode.NONE,
-                Optional.of(Duration.ofHours(2)));
+                Optional.empty(),
+                Optional.of(Duration.ofHours(2)),
+                EgressRules.NONE);
 
     cli.run("run", "--pids", "512", "--env", "FROM=flag", "--mount", "/opt/tools", "true");
 

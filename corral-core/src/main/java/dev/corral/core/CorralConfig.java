@@ -15,8 +15,10 @@ import java.util.Optional;
  * @param env environment variables set inside the sandbox
  * @param mounts extra mounts
  * @param hidden extra host paths to hide, on top of the built-in credential list
- * @param network network mode
+ * @param network the network mode as written ({@code none} or {@code gateway}); empty lets Corral
+ *     choose ({@code gateway} when some rule allows something, else {@code none})
  * @param timeout wall-clock limit for {@code corral run}, if any
+ * @param egress the {@code [network]} rules of each file, with the file as origin
  */
 public record CorralConfig(
     Optional<String> backend,
@@ -24,8 +26,9 @@ public record CorralConfig(
     Map<String, String> env,
     List<Mount> mounts,
     List<HostPath> hidden,
-    NetworkMode network,
-    Optional<Duration> timeout) {
+    Optional<String> network,
+    Optional<Duration> timeout,
+    EgressRules egress) {
 
   public static final CorralConfig DEFAULT =
       new CorralConfig(
@@ -34,8 +37,9 @@ public record CorralConfig(
           Map.of(),
           List.of(),
           List.of(),
-          NetworkMode.NONE,
-          Optional.empty());
+          Optional.empty(),
+          Optional.empty(),
+          EgressRules.NONE);
 
   public CorralConfig {
     env = Map.copyOf(env);

@@ -47,6 +47,12 @@ public record SandboxSpec(
     }
   }
 
+  /** The same spec with another network mode. */
+  public SandboxSpec withNetwork(NetworkMode value) {
+    return new SandboxSpec(
+        id, workspace, command, env, mounts, filesystem, limits, value, stdio, timeout);
+  }
+
   public static Builder builder(SandboxId id, HostPath workspace) {
     return new Builder(id, workspace);
   }

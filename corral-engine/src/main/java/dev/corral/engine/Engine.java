@@ -6,8 +6,10 @@ import dev.corral.core.BackendProvider;
 import dev.corral.core.Check;
 import dev.corral.core.CorralDirs;
 import dev.corral.core.CorralException;
+import dev.corral.core.EgressPort;
 import dev.corral.core.EnvironmentException;
 import dev.corral.core.EventSink;
+import dev.corral.core.NetworkMode;
 import dev.corral.core.SandboxEvent;
 import dev.corral.core.SandboxOutcome;
 import dev.corral.core.SandboxSpec;
@@ -30,10 +32,18 @@ public final class Engine {
   private final List<BackendProvider> providers;
   private final CorralDirs dirs;
   private final EventSink events;
+  private final EgressPort egress;
   private final Map<String, Backend> backends = new ConcurrentHashMap<>();
   private final AtomicBoolean reaped = new AtomicBoolean();
 
   public Engine(List<BackendProvider> providers, CorralDirs dirs, EventSink events) {
+    this(providers, dirs, events, EgressPort.UNAVAILABLE);
+  }
+
+  /** An engine whose sandboxes can reach the network through {@code egress}. */
+  public Engine(
+      List<BackendProvider> providers, CorralDirs dirs, EventSink events, EgressPort egress) {
+    this.egress = egress;
     this.providers =
         providers.stream()
             .sorted(Comparator.comparingInt(BackendProvider::priority).reversed())
@@ -44,9 +54,14 @@ public final class Engine {
 
   /** An engine with every backend found on the class path through {@link ServiceLoader}. */
   public static Engine load(CorralDirs dirs, EventSink events) {
+    return load(dirs, events, EgressPort.UNAVAILABLE);
+  }
+
+  /** Like {@link #load(CorralDirs, EventSink)}, with network through {@code egress}. */
+  public static Engine load(CorralDirs dirs, EventSink events, EgressPort egress) {
     List<BackendProvider> found = new ArrayList<>();
     ServiceLoader.load(BackendProvider.class).forEach(found::add);
-    return new Engine(found, dirs, events);
+    return new Engine(found, dirs, events, egress);
   }
 
   /** The names of all known backends, best first. */
@@ -144,7 +159,21 @@ public final class Engine {
       reapQuietly(backend, spec);
     }
     events.accept(new SandboxEvent.Starting(spec.id(), backend.name()));
-    return new Sandbox(spec, backend.start(spec, events), events);
+    if (!(spec.network() instanceof NetworkMode.Filtered filtered)) {
+      return new Sandbox(spec, backend.start(spec, events), events, null);
+    }
+    EgressPort.Lease lease = egress.open(spec.id(), spec.workspace(), filtered.rules());
+    try {
+      SandboxSpec gated = spec.withNetwork(new NetworkMode.Gateway(lease.socket()));
+      return new Sandbox(gated, backend.start(gated, events), events, lease);
+    } catch (RuntimeException e) {
+      try {
+        lease.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
   /** Starts {@code spec}, waits for it to end (honouring its timeout) and tears it down. */

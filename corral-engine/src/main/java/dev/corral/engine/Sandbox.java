@@ -1,12 +1,15 @@
 package dev.corral.engine;
 
+import dev.corral.core.EgressPort;
 import dev.corral.core.EventSink;
 import dev.corral.core.SandboxEvent;
 import dev.corral.core.SandboxOutcome;
 import dev.corral.core.SandboxProcess;
 import dev.corral.core.SandboxSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A started sandbox as the engine's callers see it: the backend's process plus the engine's own
@@ -16,12 +19,23 @@ public final class Sandbox implements AutoCloseable {
   private final SandboxSpec spec;
   private final SandboxProcess process;
   private final EventSink events;
+  private final EgressPort.@Nullable Lease egress;
   private final long startNanos = System.nanoTime();
 
-  Sandbox(SandboxSpec spec, SandboxProcess process, EventSink events) {
+  Sandbox(
+      SandboxSpec spec,
+      SandboxProcess process,
+      EventSink events,
+      EgressPort.@Nullable Lease egress) {
     this.spec = spec;
     this.process = process;
     this.events = events;
+    this.egress = egress;
+  }
+
+  /** Hosts the egress gateway refused this sandbox so far ({@code host:port}), oldest first. */
+  public List<String> deniedHosts() {
+    return egress == null ? List.of() : egress.deniedHosts();
   }
 
   public SandboxSpec spec() {
@@ -61,8 +75,15 @@ public final class Sandbox implements AutoCloseable {
     return outcome;
   }
 
+  /** Tears the sandbox down, then closes its gateway listener; tries both. */
   @Override
   public void close() {
-    process.close();
+    try {
+      process.close();
+    } finally {
+      if (egress != null) {
+        egress.close();
+      }
+    }
   }
 }

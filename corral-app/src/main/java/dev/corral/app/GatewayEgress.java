@@ -1,0 +1,211 @@
+package dev.corral.app;
+
+import dev.corral.core.ConfigSource;
+import dev.corral.core.CorralDirs;
+import dev.corral.core.CorralException;
+import dev.corral.core.EgressDecision;
+import dev.corral.core.EgressPort;
+import dev.corral.core.EgressRecord;
+import dev.corral.core.EgressRules;
+import dev.corral.core.HostPath;
+import dev.corral.core.SandboxException;
+import dev.corral.core.SandboxId;
+import dev.corral.egress.AddressCheck;
+import dev.corral.egress.AuditSink;
+import dev.corral.egress.EgressGateway;
+import dev.corral.egress.JsonLinesAudit;
+import dev.corral.egress.Listener;
+import dev.corral.egress.OverrideResolver;
+import dev.corral.egress.Policy;
+import dev.corral.egress.PolicySources;
+import dev.corral.egress.Resolver;
+import dev.corral.egress.ServiceCatalog;
+import dev.corral.egress.SystemResolver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The engine's {@link EgressPort}, backed by one {@link EgressGateway} for the whole process,
+ * started on first use. Each sandbox gets a listener on {@code <runtime>/egress/<name>.sock} whose
+ * policy is compiled from the sandbox's rules and reloaded, for new connections, when one of the
+ * configuration files it came from changes (an invalid edit keeps the last good policy).
+ * Thread-safe.
+ */
+final class GatewayEgress implements EgressPort, AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(GatewayEgress.class.getName());
+
+  private final CorralDirs dirs;
+  private final ConfigSource config;
+  private final Path userFile;
+  private final Map<String, List<InetAddress>> overrides = new ConcurrentHashMap<>();
+  private final Map<SandboxId, Set<String>> denied = new ConcurrentHashMap<>();
+  private @Nullable EgressGateway gateway;
+  private @Nullable JsonLinesAudit audit;
+  private @Nullable ServiceCatalog catalog;
+
+  GatewayEgress(CorralDirs dirs, ConfigSource config, Path userFile) {
+    this.dirs = dirs;
+    this.config = config;
+    this.userFile = userFile;
+  }
+
+  @Override
+  public Lease open(SandboxId id, HostPath workspace, EgressRules rules) {
+    ReloadingPolicy policy =
+        new ReloadingPolicy(
+            compile(rules),
+            rules,
+            List.of(userFile, workspace.path().resolve(TomlConfigSource.PROJECT_FILE)),
+            reloaded -> compile(reload(reloaded, workspace)));
+    addOverrides(rules);
+    Path dir = dirs.runtime().path().resolve("egress");
+    Path socket = dir.resolve(id.value() + ".sock");
+    Listener listener;
+    try {
+      Files.createDirectories(dir);
+      Files.deleteIfExists(socket);
+      listener = gateway().open(id, socket, policy);
+    } catch (IOException e) {
+      throw new SandboxException(
+          "cannot open the egress listener " + socket + ": " + e.getMessage(), null, e);
+    }
+    Set<String> hosts =
+        denied.computeIfAbsent(id, k -> Collections.synchronizedSet(new LinkedHashSet<>()));
+    return new Lease() {
+      @Override
+      public HostPath socket() {
+        return HostPath.of(socket);
+      }
+
+      @Override
+      public List<String> deniedHosts() {
+        synchronized (hosts) {
+          return List.copyOf(hosts);
+        }
+      }
+
+      @Override
+      public void close() {
+        listener.close();
+        denied.remove(id);
+        try {
+          Files.deleteIfExists(socket);
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.WARNING, "cannot remove " + socket, e);
+        }
+      }
+    };
+  }
+
+  /** Compiles rules; bad rules throw a {@link CorralException} naming the rule and its file. */
+  Policy compile(EgressRules rules) {
+    List<String> agents = new ArrayList<>();
+    Layers user = new Layers();
+    Layers project = new Layers();
+    Layers commandLine = new Layers();
+    for (EgressRules.Layer layer : rules.layers()) {
+      switch (layer.kind()) {
+        case AGENT -> agents.addAll(layer.allow());
+        case USER -> user.add(layer);
+        case PROJECT -> project.add(layer);
+        case COMMAND_LINE -> commandLine.add(layer);
+      }
+    }
+    return PolicySources.of(catalog())
+        .withAgentBundles(agents)
+        .withUserConfig(user.origin, user.allow, user.deny)
+        .withProject(project.origin, project.allow, project.deny)
+        .withCommandLine(commandLine.allow, commandLine.deny)
+        .policy();
+  }
+
+  /** Reloads {@code rules}' configuration layers from the files; the command line stays. */
+  EgressRules reload(EgressRules rules, HostPath workspace) {
+    List<EgressRules.Layer> layers = new ArrayList<>(config.load(workspace).egress().layers());
+    rules.layers().stream()
+        .filter(l -> l.kind() == EgressRules.Kind.COMMAND_LINE || l.kind() == EgressRules.Kind.AGENT)
+        .forEach(layers::add);
+    return new EgressRules(layers, rules.resolve());
+  }
+
+  private static final class Layers {
+    String origin = "";
+    final List<String> allow = new ArrayList<>();
+    final List<String> deny = new ArrayList<>();
+
+    void add(EgressRules.Layer layer) {
+      origin = origin.isEmpty() ? layer.origin() : origin + ", " + layer.origin();
+      allow.addAll(layer.allow());
+      deny.addAll(layer.deny());
+    }
+  }
+
+  private void addOverrides(EgressRules rules) {
+    List<String> entries =
+        rules.resolve().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    if (!entries.isEmpty()) {
+      OverrideResolver parsed = OverrideResolver.parse(entries, new SystemResolver());
+      for (String host : rules.resolve().keySet()) {
+        try {
+          overrides.put(host.toLowerCase(java.util.Locale.ROOT), parsed.resolve(host));
+        } catch (UnknownHostException e) {
+          throw new dev.corral.core.ConfigException(
+              "[network] resolve: cannot parse the address for " + host, "write HOST=ADDRESS", e);
+        }
+      }
+    }
+  }
+
+  private synchronized ServiceCatalog catalog() {
+    if (catalog == null) {
+      catalog = ServiceCatalog.load();
+    }
+    return catalog;
+  }
+
+  private synchronized EgressGateway gateway() {
+    if (gateway == null) {
+      audit = JsonLinesAudit.open(dirs.state().path().resolve("egress"));
+      JsonLinesAudit log = audit;
+      AuditSink sink =
+          record -> {
+            log.record(record);
+            noteDenied(record);
+          };
+      Resolver resolver = new OverrideResolver(overrides, new SystemResolver());
+      gateway = EgressGateway.start(resolver, AddressCheck::refusal, sink);
+    }
+    return gateway;
+  }
+
+  private void noteDenied(EgressRecord record) {
+    if (record.decision() instanceof EgressDecision.Denied) {
+      Set<String> hosts = denied.get(record.request().sandbox());
+      if (hosts != null) {
+        hosts.add(record.request().host() + ":" + record.request().port());
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (audit != null) {
+      audit.close();
+    }
+  }
+
+}
