@@ -134,7 +134,8 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
   EgressRules reload(EgressRules rules, HostPath workspace) {
     List<EgressRules.Layer> layers = new ArrayList<>(config.load(workspace).egress().layers());
     rules.layers().stream()
-        .filter(l -> l.kind() == EgressRules.Kind.COMMAND_LINE || l.kind() == EgressRules.Kind.AGENT)
+        .filter(
+            l -> l.kind() == EgressRules.Kind.COMMAND_LINE || l.kind() == EgressRules.Kind.AGENT)
         .forEach(layers::add);
     return new EgressRules(layers, rules.resolve());
   }
@@ -207,5 +208,4 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
       audit.close();
     }
   }
-
 }

@@ -14,9 +14,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * A sandbox's policy with hot reload: at most once a second, a new connection checks whether one
- * of the configuration files changed (appeared, vanished or was written), and if so recompiles
- * the rules from the files. An invalid edit is logged and the last good policy stays in force.
+ * A sandbox's policy with hot reload: at most once a second, a new connection checks whether one of
+ * the configuration files changed (appeared, vanished or was written), and if so recompiles the
+ * rules from the files. An invalid edit is logged and the last good policy stays in force.
  */
 final class ReloadingPolicy implements Supplier<Policy> {
   private static final System.Logger LOG = System.getLogger(ReloadingPolicy.class.getName());
@@ -30,7 +30,10 @@ final class ReloadingPolicy implements Supplier<Policy> {
   private long checkedAt = System.nanoTime();
 
   ReloadingPolicy(
-      Policy initial, EgressRules rules, List<Path> files, Function<EgressRules, Policy> recompile) {
+      Policy initial,
+      EgressRules rules,
+      List<Path> files,
+      Function<EgressRules, Policy> recompile) {
     this.current = initial;
     this.rules = rules;
     this.files = List.copyOf(files);

@@ -251,8 +251,7 @@ class BadInputTest {
 
   @Test
   void rejectsAnUnknownKeyInCorralToml() throws IOException {
-    Path toml =
-        Files.writeString(workspace.resolve("corral.toml"), "network = \"none\"\nnope = 1\n");
+    Path toml = Files.writeString(workspace.resolve("corral.toml"), "timeout = \"1h\"\nnope = 1\n");
 
     Result r = corral("run", "--", "true");
 
@@ -262,7 +261,7 @@ class BadInputTest {
             "corral: error: "
                 + toml
                 + ":2: unknown key 'nope'\n"
-                + "  hint: valid top-level keys: backend, network, timeout, [limits], [env],"
+                + "  hint: valid top-level keys: backend, timeout, [network], [limits], [env],"
                 + " [filesystem]\n");
   }
 

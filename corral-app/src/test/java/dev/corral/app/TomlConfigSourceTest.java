@@ -53,8 +53,12 @@ class TomlConfigSourceTest {
     project(
         """
         backend = "native"
-        network = "none"
         timeout = "2h"
+        [network]
+        mode = "gateway"
+        allow = ["@github", "pypi.org"]
+        deny = ["evil.pypi.org"]
+        resolve = ["git.internal=10.1.2.3"]
         [limits]
         memory = "4g"
         pids = 1024
@@ -72,6 +76,17 @@ class TomlConfigSourceTest {
     CorralConfig config = load();
 
     assertThat(config.backend()).contains("native");
+    assertThat(config.network()).contains("gateway");
+    assertThat(config.egress().layers())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.kind()).isEqualTo(dev.corral.core.EgressRules.Kind.PROJECT);
+              assertThat(l.allow()).containsExactly("@github", "pypi.org");
+              assertThat(l.deny()).containsExactly("evil.pypi.org");
+              assertThat(l.origin()).endsWith("corral.toml");
+            });
+    assertThat(config.egress().resolve()).containsEntry("git.internal", "10.1.2.3");
     assertThat(config.timeout()).contains(Duration.ofHours(2));
     assertThat(config.limits())
         .isEqualTo(new ResourceLimits(4L << 30, 1024, 2.0, Duration.ofHours(8), 16L << 30, 4096));
@@ -140,7 +155,7 @@ class TomlConfigSourceTest {
         .hasMessage(userFile + ":1: unknown key 'netwrok'")
         .extracting(e -> ((ConfigException) e).hint().orElseThrow())
         .isEqualTo(
-            "valid top-level keys: backend, network, timeout, [limits], [env], [filesystem]");
+            "valid top-level keys: backend, timeout, [network], [limits], [env], [filesystem]");
   }
 
   @Test
