@@ -25,16 +25,18 @@ final class EgressForwarder {
    * 0100007F:0C38} is 127.0.0.1:3128 in /proc/net/tcp, {@code 0A} is LISTEN.
    */
   private static final String SCRIPT =
-      "socat TCP-LISTEN:"
+      // The forwarder's own tools come from the system PATH, whatever PATH the command gets.
+      "p=/usr/sbin:/usr/bin:/sbin:/bin\n"
+          + "PATH=$p socat TCP-LISTEN:"
           + PORT
           + ",bind=127.0.0.1,reuseaddr,fork UNIX-CONNECT:"
           + SOCKET
           + " 2>/dev/null &\n"
           + "i=0\n"
-          + "until grep -q ' 0100007F:0C38 00000000:0000 0A' /proc/net/tcp; do\n"
+          + "until PATH=$p grep -q ' 0100007F:0C38 00000000:0000 0A' /proc/net/tcp; do\n"
           + "  i=$((i+1)); if [ $i -gt 500 ]; then\n"
           + "    echo 'corral: the egress forwarder (socat) did not start' >&2; exit 125; fi\n"
-          + "  sleep 0.01\n"
+          + "  PATH=$p sleep 0.01\n"
           + "done\n"
           + "exec \"$@\"\n";
 

@@ -94,10 +94,6 @@ public final class Engine {
                           "choose one of: " + String.join(", ", backendNames())));
       return backends.computeIfAbsent(provider.name(), n -> create(provider, provider.probe()));
     }
-    Backend cached = backends.values().stream().findFirst().orElse(null);
-    if (cached != null && providers.size() == 1) {
-      return cached;
-    }
     List<Availability> tried = new ArrayList<>();
     for (BackendProvider provider : providers) {
       Backend existing = backends.get(provider.name());
