@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What the contract suites share: the backend under test, a fake user home holding fake
  * credentials, a workspace inside that home (the usual layout: {@code ~/src/project}), and helpers
  * that run a command in a sandbox to completion. A backend's test supplies the backend through one
- * of the suites that extend this class, such as {@link BackendContract}.
+ * of the suites that extend this class ({@link BackendContract}, {@link NetworkContract}).
  */
 public abstract class SandboxFixture {
   /** The backend under test; called once per test. */
