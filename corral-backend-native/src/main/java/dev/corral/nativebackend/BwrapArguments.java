@@ -99,7 +99,11 @@ final class BwrapArguments {
     }
     hideSecrets(exposed);
     if (spec.network() instanceof NetworkMode.Gateway gateway) {
+      // A read-only tmpfs of its own around the socket: the sandbox can neither rename the
+      // directory away nor plant its own listener where the forwarder connects.
+      add("--tmpfs", EgressForwarder.SOCKET_DIR);
       add("--ro-bind", gateway.socket().toString(), EgressForwarder.SOCKET);
+      add("--remount-ro", EgressForwarder.SOCKET_DIR);
     }
     // The root is bubblewrap's own tmpfs; nothing but the mounts above belongs there.
     add("--remount-ro", "/");

@@ -16,7 +16,8 @@ import java.util.Map;
  * it. Tools find it through the proxy variables; tools that ignore them have no route at all.
  */
 final class EgressForwarder {
-  static final String SOCKET = "/run/corral/egress.sock";
+  static final String SOCKET_DIR = "/run/corral";
+  static final String SOCKET = SOCKET_DIR + "/egress.sock";
   static final int PORT = 3128;
   static final String PROXY = "http://127.0.0.1:" + PORT;
 

@@ -3,13 +3,10 @@ package dev.corral.nativebackend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.core.Backend;
-import dev.corral.core.CorralDirs;
 import dev.corral.core.EventSink;
-import dev.corral.core.HostPath;
 import dev.corral.core.SandboxProcess;
 import dev.corral.core.SandboxSpec;
 import dev.corral.tck.BackendContract;
-import dev.corral.tck.Capability;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,24 +16,17 @@ import org.junit.jupiter.api.Test;
 
 /** The backend contract on real bubblewrap, plus the native backend's own teardown guarantees. */
 class BubblewrapBackendTest extends BackendContract {
-  private static final NativeBackendProvider PROVIDER = new NativeBackendProvider();
   private Path runtime = Path.of("/nonexistent");
 
   @Override
   protected void requireBackend() {
-    var availability = PROVIDER.probe();
-    Capability.require(availability.usable(), "the native backend (" + availability + ")");
+    NativeBackends.require();
   }
 
   @Override
   protected Backend backend() {
     runtime = temp.resolve("runtime");
-    return PROVIDER.create(
-        new CorralDirs(
-            HostPath.of(temp.resolve("config")),
-            HostPath.of(temp.resolve("data")),
-            HostPath.of(temp.resolve("state")),
-            HostPath.of(runtime)));
+    return NativeBackends.cold(temp, runtime);
   }
 
   @Test
