@@ -108,20 +108,30 @@ final class BenchReport {
 
   /** Replaces the text between the markers in {@code file}, creating file or markers if needed. */
   static void write(Path file, String section) throws IOException {
-    String block = BEGIN + "\n" + section + END + "\n";
+    write(file, section, BEGIN, END, "## Startup\n\n");
+  }
+
+  /**
+   * Replaces the text between {@code begin} and {@code end} in {@code file}; when the markers are
+   * missing, appends {@code heading} and the marked section.
+   */
+  static void write(Path file, String section, String begin, String end, String heading)
+      throws IOException {
+    String block = begin + "\n" + section + end + "\n";
     String text =
         Files.exists(file)
             ? Files.readString(file, StandardCharsets.UTF_8)
             : "# Benchmarks\n\nMeasured by `bench/run`; goals from the design (§6). Compare rows"
-                + " of one run, not numbers across machines.\n\n## Startup\n\n";
-    int begin = text.indexOf(BEGIN);
-    int end = text.indexOf(END);
+                + " of one run, not numbers across machines.\n\n";
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end);
     String updated;
-    if (begin >= 0 && end > begin) {
-      int after = text.indexOf('\n', end);
-      updated = text.substring(0, begin) + block + (after < 0 ? "" : text.substring(after + 1));
+    if (from >= 0 && to > from) {
+      int after = text.indexOf('\n', to);
+      updated = text.substring(0, from) + block + (after < 0 ? "" : text.substring(after + 1));
     } else {
-      updated = text + (text.endsWith("\n") ? "" : "\n") + block;
+      String gap = text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n";
+      updated = text + gap + heading + block;
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, updated, StandardCharsets.UTF_8);
