@@ -6,7 +6,6 @@ import dev.corral.core.SandboxId;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,6 +29,7 @@ final class WarmPool implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(WarmPool.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char READY = 'R';
+  private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(5);
 
   /** A launcher waiting to become a sandbox. */
   record Slot(RunDirectory run, CgroupHandle cgroup, Process process) {}
@@ -74,9 +74,15 @@ final class WarmPool implements AutoCloseable {
           .start(
               () -> {
                 try {
-                  ready.add(create());
+                  Slot slot = create();
+                  ready.add(slot);
+                  if (closed.get() && ready.remove(slot)) {
+                    discard(slot);
+                  }
                 } catch (RuntimeException e) {
-                  LOG.log(System.Logger.Level.WARNING, "cannot start a warm sandbox slot", e);
+                  if (!closed.get()) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot start a warm sandbox slot", e);
+                  }
                 } finally {
                   starting.decrementAndGet();
                 }
@@ -144,8 +150,20 @@ final class WarmPool implements AutoCloseable {
   @Override
   public void close() {
     closed.set(true);
-    List<Slot> left = List.copyOf(ready);
-    ready.clear();
-    left.forEach(WarmPool::discard);
+    // A slot still being started sees the flag and removes itself; wait for that (bounded), so
+    // that nothing of the pool outlives close().
+    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+    while (starting.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    Slot slot;
+    while ((slot = ready.poll()) != null) {
+      discard(slot);
+    }
   }
 }
