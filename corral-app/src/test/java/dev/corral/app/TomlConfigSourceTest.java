@@ -22,13 +22,15 @@ class TomlConfigSourceTest {
   Path userFile;
   Path workspace;
   TomlConfigSource source;
+  TrustStore trust;
 
   @BeforeEach
   void setUp() throws IOException {
     userFile = dir.resolve("config/corral/config.toml");
     Files.createDirectories(userFile.getParent());
     workspace = Files.createDirectory(dir.resolve("project"));
-    source = new TomlConfigSource(HostPath.of(userFile));
+    trust = new TrustStore(dir.resolve("data/trust"));
+    source = new TomlConfigSource(HostPath.of(userFile), trust);
   }
 
   private CorralConfig load() {
@@ -39,8 +41,10 @@ class TomlConfigSourceTest {
     Files.writeString(userFile, toml);
   }
 
+  /** Writes the project file as the user would: trusted. */
   private void project(String toml) throws IOException {
     Files.writeString(workspace.resolve("corral.toml"), toml);
+    trust.trust(HostPath.of(workspace), toml);
   }
 
   @Test
