@@ -60,7 +60,8 @@ class RootCommandTest {
 
   @Test
   void everySubcommandHasHelp() {
-    for (String command : new String[] {"run", "doctor", "version", "completion", "policy", "egress", "trust"}) {
+    for (String command :
+        new String[] {"run", "doctor", "version", "completion", "policy", "egress", "trust"}) {
       var result = cli().run(command, "--help");
       assertThat(result.code()).as(command).isZero();
       assertThat(result.out()).as(command).startsWith("Usage: corral " + command);
