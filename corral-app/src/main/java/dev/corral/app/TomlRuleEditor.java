@@ -88,10 +88,23 @@ final class TomlRuleEditor {
       if (!text.substring(start, end).strip().matches("\\[\\s*network\\s*\\]\\s*(#.*)?")) {
         throw cannotEdit(file, key);
       }
+      // After the table's last line that says something, before the next table's header.
+      int last = end;
+      for (int pos = end; pos < text.length(); ) {
+        int next = lineEnd(text, pos + 1);
+        String line = text.substring(pos + 1, next).strip();
+        if (line.startsWith("[")) {
+          break;
+        }
+        if (!line.isEmpty() && !line.startsWith("#")) {
+          last = next;
+        }
+        pos = next;
+      }
       String line = key + " = [" + quoted + "]\n";
-      return end == text.length()
+      return last == text.length()
           ? text + "\n" + line
-          : text.substring(0, end + 1) + line + text.substring(end + 1);
+          : text.substring(0, last + 1) + line + text.substring(last + 1);
     }
     String separator = text.isEmpty() ? "" : text.endsWith("\n") ? "\n" : "\n\n";
     return text + separator + "[network]\n" + key + " = [" + quoted + "]\n";

@@ -43,7 +43,7 @@ class TomlRuleEditorTest {
                 "allow",
                 "a.org"))
         .isEqualTo(
-            "[network] # egress\nallow = [\"a.org\"]\nmode = \"gateway\"\n\n[limits]\npids = 10\n");
+            "[network] # egress\nmode = \"gateway\"\nallow = [\"a.org\"]\n\n[limits]\npids = 10\n");
   }
 
   @Test

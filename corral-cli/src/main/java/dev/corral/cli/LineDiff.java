@@ -29,10 +29,10 @@ final class LineDiff {
       if (i < a.size() && j < b.size() && a.get(i).equals(b.get(j))) {
         diff.add("  " + a.get(i++));
         j++;
-      } else if (j < b.size() && (i == a.size() || common[i][j + 1] >= common[i + 1][j])) {
-        diff.add("+ " + b.get(j++));
-      } else {
+      } else if (i < a.size() && (j == b.size() || common[i + 1][j] >= common[i][j + 1])) {
         diff.add("- " + a.get(i++));
+      } else {
+        diff.add("+ " + b.get(j++));
       }
     }
     return diff;
