@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
     })
 final class EgressLogCommand implements Callable<Integer> {
   /** How often {@code --follow} looks for new lines. */
-  static Duration pollEvery = Duration.ofMillis(250);
+  private static final Duration POLL_EVERY = Duration.ofMillis(250);
 
   private final CliContext ctx;
 
@@ -108,7 +108,7 @@ final class EgressLogCommand implements Callable<Integer> {
       last.forEach(out::println);
       out.flush();
       while (follow && !Thread.currentThread().isInterrupted()) {
-        Thread.sleep(pollEvery);
+        Thread.sleep(POLL_EVERY);
         tail.poll().forEach(line -> render(line).ifPresent(out::println));
         out.flush();
       }
