@@ -26,6 +26,17 @@ final class ConfigBuilder {
   /** The file being read and its layer; set by the source before each file. */
   EgressRules.Kind kind = EgressRules.Kind.USER;
 
+  /**
+   * Whether the file being read is a project file the user has not trusted: then its settings that
+   * widen the sandbox are left out and named in {@link #ignored}.
+   */
+  boolean untrusted;
+
+  /** What was left out of untrusted files, e.g. {@code "[network] allow"}. */
+  final List<String> ignored = new ArrayList<>();
+
+  final List<String> warnings = new ArrayList<>();
+
   @Nullable Duration timeout;
   ResourceLimits limits = CorralConfig.DEFAULT.limits();
   final Map<String, String> env = new LinkedHashMap<>();
@@ -41,6 +52,7 @@ final class ConfigBuilder {
         hidden,
         Optional.ofNullable(network),
         Optional.ofNullable(timeout),
-        new EgressRules(egress, resolve));
+        new EgressRules(egress, resolve),
+        warnings);
   }
 }

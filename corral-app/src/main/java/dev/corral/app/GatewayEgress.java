@@ -1,6 +1,5 @@
 package dev.corral.app;
 
-import dev.corral.core.ConfigSource;
 import dev.corral.core.CorralDirs;
 import dev.corral.core.CorralException;
 import dev.corral.core.EgressDecision;
@@ -46,18 +45,16 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(GatewayEgress.class.getName());
 
   private final CorralDirs dirs;
-  private final ConfigSource config;
-  private final Path userFile;
+  private final TomlConfigSource config;
   private final Map<String, List<InetAddress>> overrides = new ConcurrentHashMap<>();
   private final Map<SandboxId, Set<String>> denied = new ConcurrentHashMap<>();
   private @Nullable EgressGateway gateway;
   private @Nullable JsonLinesAudit audit;
   private @Nullable ServiceCatalog catalog;
 
-  GatewayEgress(CorralDirs dirs, ConfigSource config, Path userFile) {
+  GatewayEgress(CorralDirs dirs, TomlConfigSource config) {
     this.dirs = dirs;
     this.config = config;
-    this.userFile = userFile;
   }
 
   @Override
@@ -66,7 +63,7 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
         new ReloadingPolicy(
             compile(rules),
             rules,
-            List.of(userFile, workspace.path().resolve(TomlConfigSource.PROJECT_FILE)),
+            config.files(workspace),
             reloaded -> compile(reload(reloaded, workspace)));
     addOverrides(rules);
     Path dir = dirs.runtime().path().resolve("egress");
@@ -110,6 +107,11 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
 
   /** Compiles rules; bad rules throw a {@link CorralException} naming the rule and its file. */
   Policy compile(EgressRules rules) {
+    return sources(rules).policy();
+  }
+
+  /** The rules by source; bad rules throw a {@link CorralException} naming the rule and file. */
+  PolicySources sources(EgressRules rules) {
     List<String> agents = new ArrayList<>();
     Layers user = new Layers();
     Layers project = new Layers();
@@ -126,8 +128,7 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
         .withAgentBundles(agents)
         .withUserConfig(user.origin, user.allow, user.deny)
         .withProject(project.origin, project.allow, project.deny)
-        .withCommandLine(commandLine.allow, commandLine.deny)
-        .policy();
+        .withCommandLine(commandLine.allow, commandLine.deny);
   }
 
   /** Reloads {@code rules}' configuration layers from the files; the command line stays. */
@@ -168,7 +169,7 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
     }
   }
 
-  private synchronized ServiceCatalog catalog() {
+  synchronized ServiceCatalog catalog() {
     if (catalog == null) {
       catalog = ServiceCatalog.load();
     }

@@ -37,13 +37,15 @@ public final class Main {
   static CommandLine commandLine(
       CorralDirs dirs, Map<String, String> env, HostPath workingDirectory, CliStreams streams) {
     TomlConfigSource config = TomlConfigSource.of(dirs);
-    GatewayEgress egress = new GatewayEgress(dirs, config, config.userFile());
+    GatewayEgress egress = new GatewayEgress(dirs, config);
     // The audit log is written by a background thread; flush it on the way out.
     Runtime.getRuntime().addShutdownHook(new Thread(egress::close, "corral-egress-shutdown"));
     var ctx =
         new CliContext(
             events -> Engine.load(dirs, events, egress),
             config,
+            new ConfigEgressAdmin(dirs, config, egress),
+            config.trust(),
             workingDirectory,
             env,
             streams,

@@ -7,6 +7,8 @@ import dev.corral.core.Mount;
 import dev.corral.core.ResourceLimits;
 import dev.corral.core.UsageException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -60,13 +62,19 @@ final class TomlConfigFile {
 
   /** Reads {@code file} into {@code into}; later files override earlier ones. */
   static void read(Path file, ConfigBuilder into) {
-    TomlParseResult toml;
+    String content;
     try {
-      toml = Toml.parse(file);
+      content = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ConfigException(
           "cannot read " + file + ": " + e.getMessage(), "check the file's permissions", e);
     }
+    read(file, content, into);
+  }
+
+  /** Reads {@code content}, the content of {@code file}, into {@code into}. */
+  static void read(Path file, String content, ConfigBuilder into) {
+    TomlParseResult toml = Toml.parse(content);
     if (toml.hasErrors()) {
       TomlParseError error = toml.errors().getFirst();
       TomlPosition at = error.position();
@@ -114,6 +122,7 @@ final class TomlConfigFile {
   private void readNetwork(java.util.Set<String> keys, String key) {
     List<String> allow = new java.util.ArrayList<>();
     List<String> deny = new java.util.ArrayList<>();
+    Map<String, String> resolve = new java.util.LinkedHashMap<>();
     for (String k : keys) {
       List<String> path = List.of(key, k);
       switch (k) {
@@ -136,11 +145,23 @@ final class TomlConfigFile {
                     throw problem(
                         path, "invalid resolve entry '" + text + "'", "write HOST=ADDRESS");
                   }
-                  into.resolve.put(text.substring(0, eq), text.substring(eq + 1));
+                  resolve.put(text.substring(0, eq), text.substring(eq + 1));
                 });
         default -> throw unknown(path, NETWORK_KEYS);
       }
     }
+    if (into.untrusted) {
+      // Allow rules and resolver overrides widen the sandbox; deny rules only narrow it.
+      if (!allow.isEmpty()) {
+        into.ignored.add("[network] allow");
+        allow.clear();
+      }
+      if (!resolve.isEmpty()) {
+        into.ignored.add("[network] resolve");
+        resolve.clear();
+      }
+    }
+    into.resolve.putAll(resolve);
     into.egress.add(new EgressRules.Layer(file.toString(), into.kind, allow, deny));
   }
 
@@ -155,8 +176,15 @@ final class TomlConfigFile {
   private void readFilesystem(List<String> path) {
     switch (path.get(1)) {
       case "hide" -> each(path, (text, at) -> into.hidden.add(checked(at, () -> path(text))));
-      case "mounts" ->
-          each(path, (text, at) -> into.mounts.add(checked(at, () -> Mount.parse(anchored(text)))));
+      case "mounts" -> {
+        List<Mount> mounts = new java.util.ArrayList<>();
+        each(path, (text, at) -> mounts.add(checked(at, () -> Mount.parse(anchored(text)))));
+        if (into.untrusted && !mounts.isEmpty()) {
+          into.ignored.add("[filesystem] mounts");
+        } else {
+          into.mounts.addAll(mounts);
+        }
+      }
       default -> throw unknown(path, FILESYSTEM_KEYS);
     }
   }

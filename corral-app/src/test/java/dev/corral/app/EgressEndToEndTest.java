@@ -63,12 +63,12 @@ class EgressEndToEndTest {
         });
     upstream.start();
     port = upstream.getAddress().getPort();
-    Files.writeString(
-        workspace.resolve("corral.toml"),
+    write(
         """
         [network]
         resolve = ["allowed.test=127.0.0.2", "denied.test=127.0.0.2"]
-        """);
+        """,
+        true);
   }
 
   @AfterEach
@@ -187,17 +187,41 @@ class EgressEndToEndTest {
 
   @Test
   void appliesAnEditedProjectPolicyToNewConnections() throws Exception {
+    Result r = fetchTwiceAround("denied.test", () -> write(allowDenied(), true));
+    assertThat(r.out().lines().toList())
+        .as(r.toString())
+        .hasSize(2)
+        .satisfies(l -> assertThat(l.get(0)).startsWith("403 default deny"))
+        .satisfies(l -> assertThat(l.get(1)).isEqualTo("hello from upstream /x"));
+  }
+
+  private String allowDenied() {
+    return """
+        [network]
+        resolve = ["allowed.test=127.0.0.2", "denied.test=127.0.0.2"]
+        allow = ["private:denied.test:%d"]
+        """
+        .formatted(port);
+  }
+
+  @Test
+  void ignoresAnUntrustedEditOfTheProjectPolicy() throws Exception {
+    Result r = fetchTwiceAround("denied.test", () -> write(allowDenied(), false));
+    assertThat(r.out().lines().toList())
+        .as(r.toString())
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l).startsWith("403 default deny"));
+  }
+
+  @Test
+  void appliesAnEditOnceTheUserTrustsIt() throws Exception {
     Result r =
         fetchTwiceAround(
             "denied.test",
-            () ->
-                write(
-                    """
-                    [network]
-                    resolve = ["allowed.test=127.0.0.2", "denied.test=127.0.0.2"]
-                    allow = ["private:denied.test:%d"]
-                    """
-                        .formatted(port)));
+            () -> {
+              write(allowDenied(), false);
+              assertThat(corral("trust", "--yes").code()).isZero();
+            });
     assertThat(r.out().lines().toList())
         .as(r.toString())
         .hasSize(2)
@@ -215,17 +239,22 @@ class EgressEndToEndTest {
                     """
                     [network]
                     allow = ["*"]
-                    """));
+                    """,
+                    true));
     assertThat(r.out().lines().toList())
         .as(r.toString())
         .containsExactly("hello from upstream /x", "hello from upstream /x");
   }
 
-  private void write(String toml) {
+  /** Writes the project file; {@code trusted} as if the user then ran {@code corral trust}. */
+  private void write(String toml, boolean trusted) {
     try {
       Files.writeString(workspace.resolve("corral.toml"), toml);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+    if (trusted) {
+      TomlConfigSource.of(dirs).trust().trust(HostPath.of(workspace), toml);
     }
   }
 

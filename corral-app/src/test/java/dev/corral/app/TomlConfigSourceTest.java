@@ -22,13 +22,15 @@ class TomlConfigSourceTest {
   Path userFile;
   Path workspace;
   TomlConfigSource source;
+  TrustStore trust;
 
   @BeforeEach
   void setUp() throws IOException {
     userFile = dir.resolve("config/corral/config.toml");
     Files.createDirectories(userFile.getParent());
     workspace = Files.createDirectory(dir.resolve("project"));
-    source = new TomlConfigSource(HostPath.of(userFile));
+    trust = new TrustStore(dir.resolve("data/trust"));
+    source = new TomlConfigSource(HostPath.of(userFile), trust);
   }
 
   private CorralConfig load() {
@@ -39,8 +41,10 @@ class TomlConfigSourceTest {
     Files.writeString(userFile, toml);
   }
 
+  /** Writes the project file as the user would: trusted. */
   private void project(String toml) throws IOException {
     Files.writeString(workspace.resolve("corral.toml"), toml);
+    trust.trust(HostPath.of(workspace), toml);
   }
 
   @Test
@@ -219,5 +223,59 @@ class TomlConfigSourceTest {
         .hasMessage(userFile + ":2:11: Unexpected 'g', expected a newline or end-of-input")
         .extracting(e -> ((ConfigException) e).hint().orElseThrow())
         .isEqualTo("fix the TOML syntax (https://toml.io)");
+  }
+
+  private static final String WIDENING =
+      """
+      timeout = "1h"
+      [network]
+      allow = ["evil.com"]
+      deny = ["tracker.example"]
+      resolve = ["pypi.org=203.0.113.9"]
+      [filesystem]
+      mounts = ["/srv/data:rw"]
+      hide = ["/srv/secret"]
+      """;
+
+  @Test
+  void ignoresWhatWidensTheSandboxInAnUntrustedProjectFile() throws IOException {
+    Files.writeString(workspace.resolve("corral.toml"), WIDENING);
+    CorralConfig config = load();
+    assertThat(config.egress().layers())
+        .singleElement()
+        .satisfies(l -> assertThat(l.allow()).isEmpty())
+        .satisfies(l -> assertThat(l.deny()).containsExactly("tracker.example"));
+    assertThat(config.egress().resolve()).isEmpty();
+    assertThat(config.mounts()).isEmpty();
+    assertThat(config.hidden()).containsExactly(HostPath.of("/srv/secret"));
+    assertThat(config.timeout()).contains(Duration.ofHours(1));
+    assertThat(config.warnings())
+        .containsExactly(
+            "corral.toml is not trusted yet; its network rules and mounts are ignored until you"
+                + " run corral trust");
+  }
+
+  @Test
+  void appliesATrustedProjectFileUntilItChanges() throws IOException {
+    project(WIDENING);
+    CorralConfig trusted = load();
+    assertThat(trusted.warnings()).isEmpty();
+    assertThat(trusted.egress().layers().getFirst().allow()).containsExactly("evil.com");
+    assertThat(trusted.mounts()).hasSize(1);
+
+    Files.writeString(workspace.resolve("corral.toml"), WIDENING + "# one more line\n");
+    CorralConfig changed = load();
+    assertThat(changed.egress().layers().getFirst().allow()).isEmpty();
+    assertThat(changed.mounts()).isEmpty();
+    assertThat(changed.warnings())
+        .containsExactly(
+            "corral.toml changed since you trusted it; its network rules and mounts are ignored"
+                + " until you run corral trust");
+  }
+
+  @Test
+  void needsNoTrustWhenTheProjectFileOnlyNarrows() throws IOException {
+    Files.writeString(workspace.resolve("corral.toml"), "[network]\ndeny = [\"x.org\"]\n");
+    assertThat(load().warnings()).isEmpty();
   }
 }

@@ -17,6 +17,14 @@ public final class Cli {
     // Everything after the command's name belongs to the command: `corral run ls -la`.
     cl.addSubcommand(new CommandLine(new RunCommand(ctx)).setStopAtPositional(true));
     cl.addSubcommand(new DoctorCommand(ctx));
+    cl.addSubcommand(
+        new CommandLine(new PolicyCommand())
+            .addSubcommand(new PolicyCommand.Show(ctx))
+            .addSubcommand(new PolicyChangeCommand.Allow(ctx))
+            .addSubcommand(new PolicyChangeCommand.Deny(ctx))
+            .addSubcommand(new PolicyTestCommand(ctx)));
+    cl.addSubcommand(new CommandLine(new EgressCommand()).addSubcommand(new EgressLogCommand(ctx)));
+    cl.addSubcommand(new TrustCommand(ctx));
     cl.addSubcommand(new VersionCommand(ctx.version()));
     cl.addSubcommand(new CompletionCommand());
     cl.addSubcommand(new CommandLine.HelpCommand());

@@ -1,8 +1,10 @@
 package dev.corral.cli;
 
 import dev.corral.core.ConfigSource;
+import dev.corral.core.EgressAdmin;
 import dev.corral.core.EventSink;
 import dev.corral.core.HostPath;
+import dev.corral.core.ProjectTrust;
 import dev.corral.engine.Engine;
 import java.util.Map;
 import java.util.function.Function;
@@ -14,6 +16,9 @@ import java.util.function.Function;
  * @param engines creates the engine, given the sink that renders its events; called only by
  *     commands that need backends (so {@code --help} and {@code version} stay fast)
  * @param config loads the configuration files that apply to a workspace
+ * @param egress reads and changes the egress policy and reads the audit log ({@code corral policy},
+ *     {@code corral egress})
+ * @param trust which project files the user trusted ({@code corral trust})
  * @param workingDirectory the directory relative paths and the default workspace resolve against
  * @param env the environment of the {@code corral} process (used for {@code PATH}, {@code TERM} and
  *     {@code --env NAME} without a value)
@@ -23,6 +28,8 @@ import java.util.function.Function;
 public record CliContext(
     Function<EventSink, Engine> engines,
     ConfigSource config,
+    EgressAdmin egress,
+    ProjectTrust trust,
     HostPath workingDirectory,
     Map<String, String> env,
     CliStreams streams,

@@ -18,12 +18,6 @@ import picocli.CommandLine.Spec;
 final class DoctorCommand implements Callable<Integer> {
   private final CliContext ctx;
 
-  /** The output formats of listing commands. */
-  enum Format {
-    text,
-    json
-  }
-
   @Option(
       names = "--output",
       paramLabel = "FORMAT",

@@ -51,6 +51,7 @@ final class RunCommand implements Callable<Integer> {
     Stdio stdio = stdio();
     HostPath workspace = options.workspace(ctx);
     CorralConfig config = ctx.config().load(workspace);
+    Json.warn(config.warnings(), spec.commandLine());
     SandboxSpec sandboxSpec = options.toSpec(ctx, config, stdio);
     CommandLine cl = spec.commandLine();
     Engine engine = ctx.engines().apply(new EventRenderer(cl.getErr(), RootCommand.debug(spec)));

@@ -4,7 +4,9 @@ import dev.corral.core.BackendProvider;
 import dev.corral.core.ConfigSource;
 import dev.corral.core.CorralConfig;
 import dev.corral.core.CorralDirs;
+import dev.corral.core.EgressAdmin;
 import dev.corral.core.HostPath;
+import dev.corral.core.ProjectTrust;
 import dev.corral.engine.Engine;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -22,6 +24,8 @@ final class CliHarness {
   ConfigSource config = workspace -> CorralConfig.DEFAULT;
   Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", "/home/user");
   String input = "";
+  EgressAdmin egress = new FakeEgressAdmin();
+  ProjectTrust trust = new FakeProjectTrust();
   boolean terminal;
 
   CliHarness(Path workdir, BackendProvider... providers) {
@@ -41,6 +45,8 @@ final class CliHarness {
         new CliContext(
             events -> new Engine(providers, dirs, events),
             config,
+            egress,
+            trust,
             HostPath.of(workdir),
             env,
             streams,

@@ -55,15 +55,22 @@ class RootCommandTest {
     var result = cli().run("doctr");
 
     assertThat(result.code()).isEqualTo(2);
-    assertThat(result.err()).contains("did you mean doctor?");
+    assertThat(result.err()).contains("did you mean doctor");
   }
 
   @Test
   void everySubcommandHasHelp() {
-    for (String command : new String[] {"run", "doctor", "version", "completion"}) {
+    for (String command :
+        new String[] {"run", "doctor", "version", "completion", "policy", "egress", "trust"}) {
       var result = cli().run(command, "--help");
       assertThat(result.code()).as(command).isZero();
       assertThat(result.out()).as(command).startsWith("Usage: corral " + command);
     }
+    for (String command : new String[] {"show", "allow", "deny", "test"}) {
+      var result = cli().run("policy", command, "--help");
+      assertThat(result.code()).as(command).isZero();
+      assertThat(result.out()).as(command).startsWith("Usage: corral policy " + command);
+    }
+    assertThat(cli().run("egress", "log", "--help").out()).startsWith("Usage: corral egress log");
   }
 }

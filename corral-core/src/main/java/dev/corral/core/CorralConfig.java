@@ -19,6 +19,8 @@ import java.util.Optional;
  *     choose ({@code gateway} when some rule allows something, else {@code none})
  * @param timeout wall-clock limit for {@code corral run}, if any
  * @param egress the {@code [network]} rules of each file, with the file as origin
+ * @param warnings one-line messages for the user about settings that were ignored, e.g. the network
+ *     rules of a project file that is not trusted; the CLI prints them
  */
 public record CorralConfig(
     Optional<String> backend,
@@ -28,7 +30,8 @@ public record CorralConfig(
     List<HostPath> hidden,
     Optional<String> network,
     Optional<Duration> timeout,
-    EgressRules egress) {
+    EgressRules egress,
+    List<String> warnings) {
 
   public static final CorralConfig DEFAULT =
       new CorralConfig(
@@ -39,11 +42,26 @@ public record CorralConfig(
           List.of(),
           Optional.empty(),
           Optional.empty(),
-          EgressRules.NONE);
+          EgressRules.NONE,
+          List.of());
 
   public CorralConfig {
     env = Map.copyOf(env);
     mounts = List.copyOf(mounts);
     hidden = List.copyOf(hidden);
+    warnings = List.copyOf(warnings);
+  }
+
+  /** A configuration without warnings. */
+  public CorralConfig(
+      Optional<String> backend,
+      ResourceLimits limits,
+      Map<String, String> env,
+      List<Mount> mounts,
+      List<HostPath> hidden,
+      Optional<String> network,
+      Optional<Duration> timeout,
+      EgressRules egress) {
+    this(backend, limits, env, mounts, hidden, network, timeout, egress, List.of());
   }
 }

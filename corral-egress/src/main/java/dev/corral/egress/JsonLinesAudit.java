@@ -161,6 +161,26 @@ public final class JsonLinesAudit implements AuditSink, AutoCloseable {
     openFile();
   }
 
+  /**
+   * The log files in {@code dir} that exist, oldest first: the rotated files from the highest index
+   * down, then the file being written.
+   */
+  public static java.util.List<Path> files(Path dir) {
+    java.util.List<Path> files = new java.util.ArrayList<>();
+    for (int i = 1; Files.exists(dir.resolve(rotated(i))); i++) {
+      files.addFirst(dir.resolve(rotated(i)));
+    }
+    if (Files.exists(dir.resolve(FILE))) {
+      files.add(dir.resolve(FILE));
+    }
+    return java.util.List.copyOf(files);
+  }
+
+  /** The file being written in {@code dir}. */
+  public static Path current(Path dir) {
+    return dir.resolve(FILE);
+  }
+
   static String rotated(int index) {
     return "egress." + index + ".jsonl";
   }
