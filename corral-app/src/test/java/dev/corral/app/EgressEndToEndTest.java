@@ -139,9 +139,9 @@ class EgressEndToEndTest {
         .isEqualTo(
             "corral: egress denied denied.test:"
                 + port
-                + " (allow with --allow denied.test:"
+                + " (allow it with `corral policy allow denied.test:"
                 + port
-                + ", or in corral.toml [network] allow)\n");
+                + "`, or --allow for one run)\n");
   }
 
   @Test

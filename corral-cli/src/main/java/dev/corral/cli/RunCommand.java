@@ -88,9 +88,9 @@ final class RunCommand implements Callable<Integer> {
         .println(
             "corral: egress denied "
                 + String.join(", ", denied)
-                + " (allow with --allow "
+                + " (allow it with `corral policy allow "
                 + denied.getFirst().replaceFirst(":(80|443)$", "")
-                + ", or in corral.toml [network] allow)");
+                + "`, or --allow for one run)");
     cl.getErr().flush();
   }
 
