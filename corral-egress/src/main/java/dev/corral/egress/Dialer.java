@@ -136,6 +136,7 @@ final class Dialer {
             .channel(transport.tcpClient())
             .option(ChannelOption.AUTO_READ, false)
             .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.RECVBUF_ALLOCATOR, Relay.READS)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
             .handler(upstreamHandler)
             .connect(new InetSocketAddress(address, port));

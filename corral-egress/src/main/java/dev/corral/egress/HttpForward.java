@@ -43,7 +43,7 @@ final class HttpForward extends ChannelInboundHandlerAdapter {
    * Largest body chunk the upstream codec emits: at least as large as one read, so that a read
    * batch becomes one content message (the decoder slices, it does not copy).
    */
-  static final int UPSTREAM_MAX_CHUNK = 256 * 1024;
+  static final int UPSTREAM_MAX_CHUNK = Relay.MAX_READ;
 
   private final Session session;
   private final ArrayDeque<HttpObject> pending = new ArrayDeque<>();
