@@ -340,7 +340,7 @@ public final class EgressBench {
     String answer;
     Process client;
     try {
-      client = new ProcessBuilder(command).redirectErrorStream(true).start();
+      client = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     } catch (IOException e) {
       series.fail("cannot start the tunnel client: " + e.getMessage());
       return;
@@ -354,6 +354,8 @@ public final class EgressBench {
     } finally {
       client.destroyForcibly();
     }
+    // The answer is the last line of stdout (a JVM may print notes before it).
+    answer = answer.substring(answer.lastIndexOf('\n') + 1);
     String[] fields = answer.split(" ", 3);
     if (fields.length == 3 && fields[0].equals("ok")) {
       series.add(Long.parseLong(fields[1]) / (Long.parseLong(fields[2]) / 1e9));
