@@ -28,8 +28,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -45,6 +43,7 @@ public final class EgressBench {
   static final String HOST = "bench.test";
   static final String BIG = "/big";
   static final String TINY = "/tiny";
+  private static final long TUNNEL_WARM_UP_MILLIS = 500;
   private static final int CURL_TIMEOUT_SECONDS = 300;
 
   private final EgressOptions options;
@@ -318,37 +317,50 @@ public final class EgressBench {
     return series;
   }
 
+  /**
+   * One round of one route in a separate JVM ({@link TunnelClient}), so that the client threads
+   * share neither heap, GC nor JIT with the gateway in this JVM; the same for every route.
+   */
   private void tunnelRound(Route route, Series series) throws InterruptedException {
-    AtomicLong done = new AtomicLong();
-    AtomicReference<@Nullable String> error = new AtomicReference<>();
-    long start = System.nanoTime();
-    long deadline = start + TimeUnit.SECONDS.toNanos(options.tunnelSeconds());
-    List<Thread> threads = new ArrayList<>();
-    for (int c = 0; c < options.clients(); c++) {
-      threads.add(
-          Thread.ofPlatform()
-              .name("bench-tunnel-" + c)
-              .start(
-                  () -> {
-                    while (System.nanoTime() < deadline && error.get() == null) {
-                      try {
-                        route.fetch(upstream, upstream.getPort(), TINY);
-                        done.incrementAndGet();
-                      } catch (IOException e) {
-                        error.compareAndSet(null, String.valueOf(e.getMessage()));
-                      }
-                    }
-                  }));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-XX:+UseSerialGC");
+    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    command.add(TunnelClient.class.getName());
+    command.add(route.mode().name());
+    command.add(
+        route.proxy().map(p -> p.getAddress().getHostAddress() + ":" + p.getPort()).orElse("-"));
+    command.add(route.host());
+    command.add(upstream.getAddress().getHostAddress());
+    command.add(String.valueOf(upstream.getPort()));
+    command.add(TINY);
+    command.add(String.valueOf(options.tunnelSeconds()));
+    command.add(String.valueOf(options.clients()));
+    command.add(String.valueOf(TUNNEL_WARM_UP_MILLIS));
+    String answer;
+    Process client;
+    try {
+      client = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    } catch (IOException e) {
+      series.fail("cannot start the tunnel client: " + e.getMessage());
+      return;
     }
-    for (Thread t : threads) {
-      t.join();
+    try (InputStream out = client.getInputStream()) {
+      answer = new String(out.readAllBytes(), StandardCharsets.UTF_8).strip();
+      client.waitFor();
+    } catch (IOException e) {
+      series.fail("tunnel client: " + e.getMessage());
+      return;
+    } finally {
+      client.destroyForcibly();
     }
-    long elapsed = System.nanoTime() - start;
-    String why = error.get();
-    if (why != null) {
-      series.fail(why);
+    // The answer is the last line of stdout (a JVM may print notes before it).
+    answer = answer.substring(answer.lastIndexOf('\n') + 1);
+    String[] fields = answer.split(" ", 3);
+    if (fields.length == 3 && fields[0].equals("ok")) {
+      series.add(Long.parseLong(fields[1]) / (Long.parseLong(fields[2]) / 1e9));
     } else {
-      series.add(done.get() / (elapsed / 1e9));
+      series.fail(answer.startsWith("fail ") ? answer.substring(5) : "tunnel client: " + answer);
     }
   }
 

@@ -52,7 +52,8 @@ final class EgressReport {
     md.append(
         String.format(
             Locale.ROOT,
-            "%n**New tunnels per second**: %d client threads, each opening a connection, CONNECT,"
+            "%n**New tunnels per second**: %d client threads in a separate JVM (the same for every"
+                + " route, after 0.5 s of uncounted warm-up), each opening a connection, CONNECT,"
                 + " `GET` of the small file with `Connection: close`, read to the end, close;"
                 + " %d rounds of %d s per route, interleaved, median (the direct row skips the"
                 + " CONNECT).%n%n",

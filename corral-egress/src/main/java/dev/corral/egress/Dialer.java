@@ -17,8 +17,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
- * Resolves a destination off the event loop, pins and vets the address, and connects on the client
- * channel's own event loop with auto-read off, so that both ends of a relay share one thread.
+ * Resolves a destination off the event loop (unless the resolver knows it at once: {@link
+ * Resolver#resolveNow}), pins and vets the address, and connects on the client channel's own event
+ * loop with auto-read off, so that both ends of a relay share one thread.
  */
 // Netty reports failed writes and closes through the pipeline (exceptionCaught, closeFuture);
 // the futures of fire-and-forget writes, reads and closes are deliberately not kept.
@@ -60,6 +61,17 @@ final class Dialer {
       Channel client, Exchange exchange, ChannelHandler upstreamHandler, Consumer<Outcome> then) {
     EventLoop loop = client.eventLoop();
     String host = exchange.request().host();
+    Optional<List<InetAddress>> known = resolver.resolveNow(host);
+    if (known.isPresent()) {
+      // No hop to a resolver thread; still deferred, so that `then` never runs inside dial().
+      List<InetAddress> addresses = known.get();
+      try {
+        loop.execute(() -> vetAndConnect(client, exchange, addresses, upstreamHandler, then));
+      } catch (RejectedExecutionException e) {
+        client.close();
+      }
+      return;
+    }
     try {
       resolving.execute(
           () -> {
@@ -136,6 +148,7 @@ final class Dialer {
             .channel(transport.tcpClient())
             .option(ChannelOption.AUTO_READ, false)
             .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.RECVBUF_ALLOCATOR, Relay.READS)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
             .handler(upstreamHandler)
             .connect(new InetSocketAddress(address, port));

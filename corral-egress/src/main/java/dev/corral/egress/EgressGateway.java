@@ -148,6 +148,7 @@ public final class EgressGateway implements AutoCloseable {
             .group(acceptors, workers)
             .channel(type)
             .childOption(ChannelOption.AUTO_READ, false)
+            .childOption(ChannelOption.RECVBUF_ALLOCATOR, Relay.READS)
             .childHandler(
                 new ClientInitializer(
                     new Session.Factory(sandbox, policy, services), live, sandboxSlots))

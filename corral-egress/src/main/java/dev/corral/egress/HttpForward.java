@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -29,11 +30,21 @@ import org.jspecify.annotations.Nullable;
  * Forwards absolute-URI requests of one client connection: decides each, rewrites it to origin
  * form, and streams it and its response with backpressure. Keeps one upstream connection and reuses
  * it while requests go to the same host and port; pipelined requests wait their turn.
+ *
+ * <p>Responses are written to the client without a flush per message and flushed once per upstream
+ * read batch ({@link #upstreamReadComplete}); the upstream is read again only while the client
+ * channel is writable, and resumed by {@link #channelWritabilityChanged} when it drains.
  */
 // Netty reports failed writes and closes through the pipeline (exceptionCaught, closeFuture);
 // the futures of fire-and-forget writes, reads and closes are deliberately not kept.
 @SuppressWarnings("FutureReturnValueIgnored")
 final class HttpForward extends ChannelInboundHandlerAdapter {
+  /**
+   * Largest body chunk the upstream codec emits: at least as large as one read, so that a read
+   * batch becomes one content message (the decoder slices, it does not copy).
+   */
+  static final int UPSTREAM_MAX_CHUNK = Relay.MAX_READ;
+
   private final Session session;
   private final ArrayDeque<HttpObject> pending = new ArrayDeque<>();
   private final ArrayDeque<Object> backlog = new ArrayDeque<>();
@@ -46,6 +57,8 @@ final class HttpForward extends ChannelInboundHandlerAdapter {
   private boolean keepAlive;
   private boolean interim;
   private boolean responseStarted;
+  private boolean awaitingResponse;
+  private boolean upstreamParked;
 
   HttpForward(Session session) {
     this.session = session;
@@ -151,7 +164,13 @@ final class HttpForward extends ChannelInboundHandlerAdapter {
           @Override
           protected void initChannel(Channel ch) {
             ch.pipeline()
-                .addLast(bytes, new HttpClientCodec(), new UpstreamResponses(HttpForward.this));
+                .addLast(
+                    bytes,
+                    new HttpClientCodec(
+                        HttpObjectDecoder.DEFAULT_MAX_INITIAL_LINE_LENGTH,
+                        HttpObjectDecoder.DEFAULT_MAX_HEADER_SIZE,
+                        UPSTREAM_MAX_CHUNK),
+                    new UpstreamResponses(HttpForward.this));
           }
         };
     session
@@ -208,6 +227,7 @@ final class HttpForward extends ChannelInboundHandlerAdapter {
                   }
                 });
     if (head) {
+      awaitingResponse = true;
       target.read();
     }
   }
@@ -232,19 +252,47 @@ final class HttpForward extends ChannelInboundHandlerAdapter {
     if (last) {
       interim = false;
     }
-    ctx.writeAndFlush(msg)
-        .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (!f.isSuccess()) {
-                    f.channel().close();
-                  } else if (!end) {
-                    from.read();
-                  }
-                });
     if (end) {
+      // Flushed at once: the last message may come from the codec on channelInactive, with no
+      // read-complete to follow.
+      awaitingResponse = false;
+      ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
       responseComplete(ctx);
+    } else {
+      ctx.write(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
+  }
+
+  /**
+   * Ends an upstream read batch: flushes what it produced to the client and reads on while the
+   * response is incomplete and the client channel is writable; otherwise parks until it drains.
+   */
+  void upstreamReadComplete(Channel from) {
+    ChannelHandlerContext ctx = client;
+    if (ctx == null || upstream == null || !upstream.equals(from)) {
+      return;
+    }
+    ctx.flush();
+    if (!awaitingResponse) {
+      return;
+    }
+    if (ctx.channel().isWritable()) {
+      from.read();
+    } else {
+      upstreamParked = true;
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    Channel from = upstream;
+    if (upstreamParked && ctx.channel().isWritable() && from != null) {
+      upstreamParked = false;
+      if (awaitingResponse) {
+        from.read();
+      }
+    }
+    ctx.fireChannelWritabilityChanged();
   }
 
   void onUpstreamClosed(Channel channel) {
@@ -252,6 +300,8 @@ final class HttpForward extends ChannelInboundHandlerAdapter {
       return;
     }
     upstream = null;
+    awaitingResponse = false;
+    upstreamParked = false;
     ChannelHandlerContext ctx = client;
     if (current != null && ctx != null) {
       if (!responseStarted) {

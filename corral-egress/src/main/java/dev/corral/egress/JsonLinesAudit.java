@@ -3,6 +3,7 @@ package dev.corral.egress;
 import dev.corral.core.EgressDecision;
 import dev.corral.core.EgressRecord;
 import dev.corral.core.EnvironmentException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ public final class JsonLinesAudit implements AuditSink, AutoCloseable {
   static final String FILE = "egress.jsonl";
   private static final System.Logger LOG = System.getLogger(JsonLinesAudit.class.getName());
   private static final int QUEUE = 65_536;
+  private static final int BUFFER = 64 * 1024;
 
   private sealed interface Item {}
 
@@ -144,7 +146,11 @@ public final class JsonLinesAudit implements AuditSink, AutoCloseable {
 
   private void openFile() throws IOException {
     Path file = current();
-    out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    // Buffered: records are written in batches and flushed whenever the queue drains.
+    out =
+        new BufferedOutputStream(
+            Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+            BUFFER);
     size = Files.size(file);
   }
 

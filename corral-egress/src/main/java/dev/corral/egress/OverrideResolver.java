@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Answers fixed addresses for exact host names and asks a delegate for every other name: for tests
@@ -57,6 +58,12 @@ public final class OverrideResolver implements Resolver {
   public List<InetAddress> resolve(String host) throws UnknownHostException {
     List<InetAddress> fixed = overrides.get(normal(host));
     return fixed != null ? fixed : delegate.resolve(host);
+  }
+
+  @Override
+  public Optional<List<InetAddress>> resolveNow(String host) {
+    List<InetAddress> fixed = overrides.get(normal(host));
+    return fixed != null ? Optional.of(fixed) : delegate.resolveNow(host);
   }
 
   private static InetAddress address(String entry, String text) {

@@ -2,15 +2,19 @@ package dev.corral.egress;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Copies bytes from its channel to the peer, counting them, with backpressure: auto-read is off and
- * the next read is requested only when the peer has taken the last write.
+ * Copies bytes from its channel to the peer, counting them, with backpressure: auto-read is off;
+ * each read batch is written to the peer without a flush per buffer and flushed once when the batch
+ * ends, and the next read is requested only while the peer is writable (below its write-buffer high
+ * water mark). A peer that fills up parks the reads until its writability comes back.
  */
 // Netty reports failed writes and closes through the pipeline (exceptionCaught, closeFuture);
 // the futures of fire-and-forget writes, reads and closes are deliberately not kept.
@@ -18,9 +22,22 @@ import io.netty.util.ReferenceCountUtil;
 final class Relay extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger(Relay.class.getName());
 
+  /**
+   * Largest single read on gateway channels (Netty's default adaptive allocator stops at 64 KiB).
+   */
+  static final int MAX_READ = 256 * 1024;
+
+  /**
+   * Receive buffers for the accepted and dialed channels: adaptive (small for request heads,
+   * growing while reads fill the buffer) up to {@link #MAX_READ}. Stateless, so one instance is
+   * shared.
+   */
+  static final RecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ);
+
   private final Channel peer;
   private final Exchange exchange;
   private final boolean upstreamBound;
+  private boolean unflushed;
 
   Relay(Channel peer, Exchange exchange, boolean upstreamBound) {
     this.peer = peer;
@@ -39,16 +56,29 @@ final class Relay extends ChannelInboundHandlerAdapter {
     } else {
       exchange.down(bytes.readableBytes());
     }
-    peer.writeAndFlush(bytes)
-        .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (f.isSuccess()) {
-                    ctx.channel().read();
-                  } else {
-                    f.channel().close();
-                  }
-                });
+    peer.write(bytes).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    unflushed = true;
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (unflushed) {
+      unflushed = false;
+      peer.flush();
+    }
+    if (peer.isActive() && peer.isWritable()) {
+      ctx.read();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  /** The peer feeds this channel's writes: when this channel drains, the peer may read again. */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && peer.isActive()) {
+      peer.read();
+    }
+    ctx.fireChannelWritabilityChanged();
   }
 
   @Override

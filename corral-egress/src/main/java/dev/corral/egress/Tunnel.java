@@ -33,6 +33,8 @@ final class Tunnel {
         pipeline.remove(name);
       }
     }
+    // Early bytes the removed handlers passed on are written; make sure they leave.
+    upstream.flush();
     upstream.pipeline().addLast("relay", new Relay(client, exchange, false));
     upstream.closeFuture().addListener(f -> Relay.closeOnFlush(client));
     client.closeFuture().addListener(f -> upstream.close());

@@ -27,6 +27,12 @@ final class UpstreamResponses extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    forward.upstreamReadComplete(ctx.channel());
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     forward.onUpstreamClosed(ctx.channel());
     ctx.fireChannelInactive();

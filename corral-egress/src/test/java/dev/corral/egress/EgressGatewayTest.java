@@ -191,6 +191,40 @@ class EgressGatewayTest {
   }
 
   @Test
+  void holdsTheUpstreamBackWhileTheClientDoesNotReadAndCountsEveryByte() throws Exception {
+    for (boolean tunnel : List.of(false, true)) {
+      upstreams.bigWritten.set(0);
+      String authority = "allowed.test:" + upstreams.httpPort();
+      try (Socket socket = client()) {
+        socket.setSoTimeout(20_000);
+        if (tunnel) {
+          RawHttp.send(
+              socket.getOutputStream(),
+              "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+          assertThat(RawHttp.readHead(socket.getInputStream()))
+              .startsWith("HTTP/1.1 200 Connection Established");
+          RawHttp.send(
+              socket.getOutputStream(),
+              "GET /big HTTP/1.1\r\nHost: " + authority + "\r\nConnection: close\r\n\r\n");
+        } else {
+          RawHttp.send(
+              socket.getOutputStream(),
+              "GET http://" + authority + "/big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        }
+        Thread.sleep(1000);
+        // Kernel socket buffers on the way hold some MiB; without backpressure all 64 MiB go.
+        assertThat(upstreams.bigWritten.get()).as("tunnel=" + tunnel).isLessThan(Upstreams.BIG / 2);
+
+        InputStream in = socket.getInputStream();
+        assertThat(RawHttp.readHead(in)).startsWith("HTTP/1.1 200");
+        assertThat(in.transferTo(java.io.OutputStream.nullOutputStream())).isEqualTo(Upstreams.BIG);
+      }
+      EgressRecord record = audit.await(tunnel ? 2 : 1).getLast();
+      assertThat(record.bytesDown()).isGreaterThan(Upstreams.BIG);
+    }
+  }
+
+  @Test
   void deniesConnectToUnlistedHost() throws Exception {
     try (Socket socket = client()) {
       RawHttp.send(socket.getOutputStream(), "CONNECT denied.test:443 HTTP/1.1\r\n\r\n");

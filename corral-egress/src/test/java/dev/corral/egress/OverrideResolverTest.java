@@ -31,6 +31,23 @@ class OverrideResolverTest {
   }
 
   @Test
+  void answersOverridesAndLiteralsAtOnceAndLeavesNamesToTheBlockingPath() throws Exception {
+    Resolver resolver =
+        OverrideResolver.parse(List.of("test.local=127.0.0.2"), new SystemResolver());
+
+    assertThat(resolver.resolveNow("Test.Local."))
+        .contains(List.of(InetAddress.ofLiteral("127.0.0.2")));
+    assertThat(resolver.resolveNow("192.0.2.7"))
+        .contains(List.of(InetAddress.ofLiteral("192.0.2.7")));
+    assertThat(resolver.resolveNow("2001:db8::1"))
+        .contains(List.of(InetAddress.ofLiteral("2001:db8::1")));
+    assertThat(resolver.resolveNow("example.com")).isEmpty();
+    assertThat(resolver.resolveNow("2130706433")).isEmpty();
+    assertThat(OverrideResolver.parse(List.of(), delegate).resolveNow("other.test")).isEmpty();
+    assertThat(asked).isEmpty();
+  }
+
+  @Test
   void asksTheDelegateForOtherHosts() throws Exception {
     Resolver resolver = OverrideResolver.parse(List.of("a.test=127.0.0.2"), delegate);
 

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
@@ -23,7 +24,14 @@ import javax.net.ssl.TrustManagerFactory;
 final class Upstreams implements AutoCloseable {
   static final char[] PASSWORD = "changeit".toCharArray();
 
+  /** Size of the body of {@code /big}. */
+  static final int BIG = 64 * 1024 * 1024;
+
   final HttpServer http;
+
+  /** Bytes of {@code /big} bodies the server has handed to the kernel so far. */
+  final AtomicLong bigWritten = new AtomicLong();
+
   final SSLServerSocket tls;
   final SSLContext clientTls;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -44,6 +52,18 @@ final class Upstreams implements AutoCloseable {
           exchange.sendResponseHeaders(200, body.length);
           try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
+          }
+        });
+    http.createContext(
+        "/big",
+        exchange -> {
+          exchange.sendResponseHeaders(200, BIG);
+          byte[] chunk = new byte[64 * 1024];
+          try (OutputStream out = exchange.getResponseBody()) {
+            for (int sent = 0; sent < BIG; sent += chunk.length) {
+              out.write(chunk);
+              bigWritten.addAndGet(chunk.length);
+            }
           }
         });
     http.setExecutor(threads);
