@@ -3,8 +3,8 @@ package dev.corral.cli;
 import dev.corral.core.ExitCodes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code corral doctor}: what this host can run, and how to fix what it cannot. */
@@ -18,11 +18,7 @@ import picocli.CommandLine.Spec;
 final class DoctorCommand implements Callable<Integer> {
   private final CliContext ctx;
 
-  @Option(
-      names = "--output",
-      paramLabel = "FORMAT",
-      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Format output = Format.text;
+  @Mixin OutputOption output = new OutputOption();
 
   @Spec
   @SuppressWarnings("NullAway.Init")
@@ -38,7 +34,7 @@ final class DoctorCommand implements Callable<Integer> {
     DoctorReport report = DoctorReport.of(engine.doctor());
     var out = spec.commandLine().getOut();
     out.print(
-        switch (output) {
+        switch (output.format) {
           case text -> report.text();
           case json -> report.json();
         });

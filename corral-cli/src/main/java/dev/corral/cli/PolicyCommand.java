@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,11 +53,7 @@ final class PolicyCommand implements Callable<Integer> {
         description = "Expand bundles into their hosts and list deny rules first (they win).")
     boolean effective;
 
-    @Option(
-        names = "--output",
-        paramLabel = "FORMAT",
-        description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Format output = Format.text;
+    @Mixin OutputOption output = new OutputOption();
 
     @Spec
     @SuppressWarnings("NullAway.Init")
@@ -72,7 +69,7 @@ final class PolicyCommand implements Callable<Integer> {
       Json.warn(report.warnings(), spec.commandLine());
       PrintWriter out = spec.commandLine().getOut();
       out.print(
-          switch (output) {
+          switch (output.format) {
             case text -> effective ? effectiveText(report) : text(report);
             case json -> Json.pretty(json(report));
           });

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,11 +51,7 @@ final class PolicyTestCommand implements Callable<Integer> {
       description = "HTTP method of a plain http:// request (default: ${DEFAULT-VALUE}).")
   String method = "GET";
 
-  @Option(
-      names = "--output",
-      paramLabel = "FORMAT",
-      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Format output = Format.text;
+  @Mixin OutputOption output = new OutputOption();
 
   @Spec
   @SuppressWarnings("NullAway.Init")
@@ -71,7 +68,7 @@ final class PolicyTestCommand implements Callable<Integer> {
     Json.warn(verdict.warnings(), spec.commandLine());
     PrintWriter out = spec.commandLine().getOut();
     out.print(
-        switch (output) {
+        switch (output.format) {
           case text -> text(verdict);
           case json -> Json.pretty(json(verdict));
         });
