@@ -9,6 +9,7 @@ import dev.corral.engine.Engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Level;
@@ -29,13 +30,27 @@ public final class Main {
             CorralDirs.current(),
             System.getenv(),
             HostPath.of(System.getProperty("user.dir")),
-            CliStreams.system());
+            CliStreams.system(),
+            List.of(args));
     System.exit(cl.execute(args));
   }
 
-  /** The fully wired command line; backends load only when a command needs them. */
+  /** The fully wired command line, with every command. */
   static CommandLine commandLine(
       CorralDirs dirs, Map<String, String> env, HostPath workingDirectory, CliStreams streams) {
+    return commandLine(dirs, env, workingDirectory, streams, List.of());
+  }
+
+  /**
+   * The fully wired command line for {@code args} (only the commands they need are built); backends
+   * load only when a command needs them.
+   */
+  static CommandLine commandLine(
+      CorralDirs dirs,
+      Map<String, String> env,
+      HostPath workingDirectory,
+      CliStreams streams,
+      List<String> args) {
     TomlConfigSource config = TomlConfigSource.of(dirs);
     GatewayEgress egress = new GatewayEgress(dirs, config);
     // The audit log is written by a background thread; flush it on the way out.
@@ -50,7 +65,7 @@ public final class Main {
             env,
             streams,
             version());
-    return Cli.commandLine(ctx);
+    return Cli.commandLine(ctx, args);
   }
 
   /** The version Maven wrote into {@code version.properties} at build time. */

@@ -75,10 +75,11 @@ final class StandInGateway implements AutoCloseable {
 
   private void serve(SocketChannel client) {
     try (client) {
+      // A request is recorded once it has been answered, so a test that waits for it can kill
+      // the gateway without racing the answer.
       String line = readHead(client).lines().findFirst().orElse("");
-      requests.add(line);
       if (line.startsWith("CONNECT ")) {
-        relay(client);
+        relay(client, line);
       } else {
         String body = answer();
         write(
@@ -87,6 +88,7 @@ final class StandInGateway implements AutoCloseable {
                 + body.length()
                 + "\r\nConnection: close\r\n\r\n"
                 + body);
+        requests.add(line);
       }
     } catch (IOException e) {
       // the client went away, or the gateway was killed
@@ -95,10 +97,11 @@ final class StandInGateway implements AutoCloseable {
     }
   }
 
-  private void relay(SocketChannel client) throws IOException {
+  private void relay(SocketChannel client, String line) throws IOException {
     try (SocketChannel up = SocketChannel.open(upstream)) {
       open.add(up);
       write(client, "HTTP/1.1 200 Connection established\r\n\r\n");
+      requests.add(line);
       Thread.ofVirtual().start(() -> copy(client, up));
       copy(up, client);
     }

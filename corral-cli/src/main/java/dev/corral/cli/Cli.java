@@ -1,5 +1,10 @@
 package dev.corral.cli;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
@@ -12,22 +17,32 @@ public final class Cli {
 
   /** The root command with every subcommand, error handling and version wired in. */
   public static CommandLine commandLine(CliContext ctx) {
+    return commandLine(ctx, List.of());
+  }
+
+  /**
+   * The command line for {@code args}: picocli builds the model of every command it is given before
+   * it parses anything, and that is most of Corral's start-up time, so only the command that {@code
+   * args} name is built (all of them when the arguments need the whole tree: no or an unknown
+   * command, {@code help}, {@code completion}, root {@code --help}).
+   */
+  public static CommandLine commandLine(CliContext ctx, List<String> args) {
     CommandLine cl = new CommandLine(new RootCommand());
     cl.getCommandSpec().version(VersionCommand.describe(ctx.version()));
-    // Everything after the command's name belongs to the command: `corral run ls -la`.
-    cl.addSubcommand(new CommandLine(new RunCommand(ctx)).setStopAtPositional(true));
-    cl.addSubcommand(new DoctorCommand(ctx));
-    cl.addSubcommand(
-        new CommandLine(new PolicyCommand())
-            .addSubcommand(new PolicyCommand.Show(ctx))
-            .addSubcommand(new PolicyChangeCommand.Allow(ctx))
-            .addSubcommand(new PolicyChangeCommand.Deny(ctx))
-            .addSubcommand(new PolicyTestCommand(ctx)));
-    cl.addSubcommand(new CommandLine(new EgressCommand()).addSubcommand(new EgressLogCommand(ctx)));
-    cl.addSubcommand(new TrustCommand(ctx));
-    cl.addSubcommand(new VersionCommand(ctx.version()));
-    cl.addSubcommand(new CompletionCommand());
-    cl.addSubcommand(new CommandLine.HelpCommand());
+    Map<String, Supplier<CommandLine>> commands = commands(ctx);
+    String named = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+    boolean versionOnly =
+        named == null
+            && (args.contains("--version") || args.contains("-V"))
+            && !args.contains("--help")
+            && !args.contains("-h");
+    Supplier<CommandLine> one =
+        named == null || WHOLE_TREE.contains(named) ? null : commands.get(named);
+    if (one != null) {
+      cl.addSubcommand(one.get());
+    } else if (!versionOnly) {
+      commands.values().forEach(c -> cl.addSubcommand(c.get()));
+    }
     cl.getSubcommands()
         .values()
         .forEach(sub -> sub.getCommandSpec().version(VersionCommand.describe(ctx.version())));
@@ -36,5 +51,31 @@ public final class Cli {
     cl.setParameterExceptionHandler(errors);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl;
+  }
+
+  /** Commands that look at the whole command tree. */
+  private static final Set<String> WHOLE_TREE = Set.of("help", "completion");
+
+  private static Map<String, Supplier<CommandLine>> commands(CliContext ctx) {
+    Map<String, Supplier<CommandLine>> commands = new LinkedHashMap<>();
+    // Everything after the command's name belongs to the command: `corral run ls -la`.
+    commands.put("run", () -> new CommandLine(new RunCommand(ctx)).setStopAtPositional(true));
+    commands.put("doctor", () -> new CommandLine(new DoctorCommand(ctx)));
+    commands.put(
+        "policy",
+        () ->
+            new CommandLine(new PolicyCommand())
+                .addSubcommand(new PolicyCommand.Show(ctx))
+                .addSubcommand(new PolicyChangeCommand.Allow(ctx))
+                .addSubcommand(new PolicyChangeCommand.Deny(ctx))
+                .addSubcommand(new PolicyTestCommand(ctx)));
+    commands.put(
+        "egress",
+        () -> new CommandLine(new EgressCommand()).addSubcommand(new EgressLogCommand(ctx)));
+    commands.put("trust", () -> new CommandLine(new TrustCommand(ctx)));
+    commands.put("version", () -> new CommandLine(new VersionCommand(ctx.version())));
+    commands.put("completion", () -> new CommandLine(new CompletionCommand()));
+    commands.put("help", () -> new CommandLine(new CommandLine.HelpCommand()));
+    return commands;
   }
 }

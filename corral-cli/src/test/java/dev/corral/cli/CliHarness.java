@@ -51,7 +51,8 @@ final class CliHarness {
             env,
             streams,
             "0.1.0");
-    CommandLine cl = Cli.commandLine(ctx);
+    // The production path: only the commands the arguments name are built.
+    CommandLine cl = Cli.commandLine(ctx, java.util.List.of(args));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));

@@ -35,6 +35,14 @@ class RootCommandTest {
   }
 
   @Test
+  void helpForOneCommandWorksFromTheRoot() {
+    var result = cli().run("help", "run");
+
+    assertThat(result.code()).isZero();
+    assertThat(result.out()).contains("Usage: corral run").contains("--workspace");
+  }
+
+  @Test
   void printsABashCompletionScript() {
     var result = cli().run("completion");
 
