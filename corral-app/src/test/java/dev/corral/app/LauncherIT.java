@@ -100,6 +100,46 @@ class LauncherIT {
     assertThat(r.stderr()).isEmpty();
   }
 
+  @Test
+  void aRunAfterACrashRemovesWhatTheCrashedRunLeftBehind() throws Exception {
+    Capability.require(Files.isExecutable(Path.of("/usr/bin/bwrap")), "bubblewrap");
+    Path runtime =
+        Files.createDirectories(workspace.resolveSibling(workspace.getFileName() + ".rt"));
+    ProcessBuilder builder =
+        new ProcessBuilder(LAUNCHER.toString(), "run", "--", "sh", "-c", "echo ready; sleep 60")
+            .directory(workspace.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("CORRAL_NO_BUILD", "1");
+    builder.environment().put("XDG_RUNTIME_DIR", runtime.toString());
+    Process crashed = builder.start();
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(crashed.getInputStream(), StandardCharsets.UTF_8))) {
+      assertThat(out.readLine()).isEqualTo("ready");
+    }
+    assertThat(workspace.resolve(".envrc")).as("placeholder while running").exists();
+    crashed.toHandle().destroyForcibly(); // kill -9: no teardown at all
+    assertThat(crashed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    ProcessBuilder next =
+        new ProcessBuilder(LAUNCHER.toString(), "run", "--", "true")
+            .directory(workspace.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    next.environment().put("CORRAL_NO_BUILD", "1");
+    next.environment().put("XDG_RUNTIME_DIR", runtime.toString());
+    assertThat(next.start().waitFor()).isZero();
+
+    try (var left = Files.list(workspace)) {
+      assertThat(left).as("placeholders of the crashed run").isEmpty();
+    }
+    try (var left = Files.list(runtime.resolve("corral/native"))) {
+      assertThat(left).as("runtime directories").isEmpty();
+    }
+  }
+
   /**
    * Starts a command that traps {@code signal}, waits until it runs, sends the signal to corral
    * (the launcher execs the JVM, so the launched pid is corral itself) and collects the result.

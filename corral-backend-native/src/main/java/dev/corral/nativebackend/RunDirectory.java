@@ -164,7 +164,20 @@ final class RunDirectory {
     try {
       String owner = Files.readString(dir.resolve(OWNER)).trim();
       long pid = Long.parseLong(owner.split(" ", 2)[0]);
-      return ProcessHandle.of(pid).map(h -> ownerOf(h).equals(owner)).orElse(false);
+      return ProcessHandle.of(pid).map(h -> ownerOf(h).equals(owner)).orElse(false) && !zombie(pid);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** A killed owner may linger as a zombie until its parent reaps it: it is dead all the same. */
+  private static boolean zombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // pid (comm) state ...: comm may contain spaces and parentheses, the state follows the last
+      // ')'.
+      String afterComm = stat.substring(stat.lastIndexOf(')') + 1).strip();
+      return afterComm.startsWith("Z") || afterComm.startsWith("X");
     } catch (IOException | RuntimeException e) {
       return false;
     }
