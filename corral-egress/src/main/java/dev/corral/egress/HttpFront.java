@@ -1,7 +1,6 @@
 package dev.corral.egress;
 
 import dev.corral.core.EgressRequest;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,7 +16,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -42,7 +40,7 @@ final class HttpFront extends ChannelInboundHandlerAdapter {
       new HttpResponseStatus(200, "Connection Established");
 
   private final Session session;
-  private final List<ByteBuf> early = new ArrayList<>();
+  private final EarlyBytes early = new EarlyBytes();
   private boolean forwarding;
   private @Nullable Exchange tunnel;
 
@@ -60,12 +58,7 @@ final class HttpFront extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (tunnel != null) {
-      // Bytes the client sent after its CONNECT head, before the tunnel is up: keep them.
-      if (msg instanceof ByteBuf bytes) {
-        early.add(bytes);
-      } else {
-        ReferenceCountUtil.release(msg);
-      }
+      early.hold(msg);
     } else if (msg instanceof HttpRequest request) {
       onHead(ctx, request);
     } else if (msg instanceof HttpContent content && forwarding) {
@@ -79,13 +72,7 @@ final class HttpFront extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     // Once the tunnel is up these early bytes belong to the relay behind this handler.
-    for (ByteBuf bytes : early) {
-      ctx.fireChannelRead(bytes);
-    }
-    if (!early.isEmpty()) {
-      ctx.fireChannelReadComplete();
-    }
-    early.clear();
+    early.passOn(ctx);
   }
 
   private void onHead(ChannelHandlerContext ctx, HttpRequest request) {

@@ -2,7 +2,6 @@ package dev.corral.egress;
 
 import dev.corral.core.EgressRequest;
 import dev.corral.core.UsageException;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,7 +19,6 @@ import io.netty.handler.codec.socksx.v5.Socks5InitialRequest;
 import io.netty.handler.codec.socksx.v5.Socks5InitialRequestDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -38,7 +36,7 @@ final class SocksFront extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger(SocksFront.class.getName());
 
   private final Session session;
-  private final List<ByteBuf> early = new ArrayList<>();
+  private final EarlyBytes early = new EarlyBytes();
   private @Nullable Exchange tunnel;
 
   private SocksFront(Session session) {
@@ -55,11 +53,7 @@ final class SocksFront extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (tunnel != null) {
-      if (msg instanceof ByteBuf bytes) {
-        early.add(bytes);
-      } else {
-        ReferenceCountUtil.release(msg);
-      }
+      early.hold(msg);
     } else if (msg instanceof Socks5InitialRequest greeting) {
       greet(ctx, greeting);
     } else if (msg instanceof Socks5CommandRequest command) {
@@ -72,13 +66,7 @@ final class SocksFront extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     // Once the tunnel is up these early bytes belong to the relay behind this handler.
-    for (ByteBuf bytes : early) {
-      ctx.fireChannelRead(bytes);
-    }
-    if (!early.isEmpty()) {
-      ctx.fireChannelReadComplete();
-    }
-    early.clear();
+    early.passOn(ctx);
   }
 
   private void greet(ChannelHandlerContext ctx, Socks5InitialRequest greeting) {
