@@ -4,7 +4,9 @@ import dev.corral.core.ResourceLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -96,29 +98,40 @@ final class LaunchScript {
   private static final Pattern LIMIT_LINE =
       Pattern.compile("^(?<name>Max [a-z ]+?)\\s{2,}(?<soft>\\S+)\\s+(?<hard>\\S+)");
 
+  /**
+   * This process's hard limits in ulimit's units, read once: Corral never raises them, so they hold
+   * for every sandbox it starts, and the start path does not re-read /proc each time.
+   */
+  private static final Map<String, Long> HARD_LIMITS = readHardLimits();
+
   static OptionalLong hardLimit(String name) {
+    Long value = HARD_LIMITS.get(name);
+    return value == null ? OptionalLong.empty() : OptionalLong.of(value);
+  }
+
+  private static Map<String, Long> readHardLimits() {
+    Map<String, Long> limits = new HashMap<>();
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
         Matcher m = LIMIT_LINE.matcher(line);
-        if (m.find() && m.group("name").equals(name)) {
-          String hard = m.group("hard");
-          if (hard.equals("unlimited")) {
-            return OptionalLong.empty();
-          }
-          long value = Long.parseLong(hard);
-          // /proc reports bytes for file and data size; ulimit takes 512-byte blocks and KiB.
-          return OptionalLong.of(
-              switch (name) {
-                case "Max file size" -> value / 512;
-                case "Max data size" -> value / 1024;
-                default -> value;
-              });
+        if (!m.find() || m.group("hard").equals("unlimited")) {
+          continue;
         }
+        String name = m.group("name");
+        long value = Long.parseLong(m.group("hard"));
+        // /proc reports bytes for file and data size; ulimit takes 512-byte blocks and KiB.
+        limits.put(
+            name,
+            switch (name) {
+              case "Max file size" -> value / 512;
+              case "Max data size" -> value / 1024;
+              default -> value;
+            });
       }
     } catch (IOException | NumberFormatException e) {
-      return OptionalLong.empty();
+      return Map.of();
     }
-    return OptionalLong.empty();
+    return Map.copyOf(limits);
   }
 
   /** Single-quotes a word for the POSIX shell. */

@@ -26,6 +26,19 @@ public final class NativeBackendProvider implements BackendProvider {
   public static final String WARM_SLOTS_PROPERTY = "corral.native.warmSlots";
 
   private volatile @org.jspecify.annotations.Nullable Availability probed;
+  private volatile @org.jspecify.annotations.Nullable Host host;
+
+  /** What this host offers, found once: finding bubblewrap runs {@code bwrap --version}. */
+  private record Host(Optional<Bubblewrap> bubblewrap, Cgroups cgroups) {}
+
+  private Host host() {
+    Host found = host;
+    if (found == null) {
+      found = new Host(Bubblewrap.find(), Cgroups.detect());
+      host = found;
+    }
+    return found;
+  }
 
   @Override
   public String name() {
@@ -42,11 +55,11 @@ public final class NativeBackendProvider implements BackendProvider {
     Availability result = probed;
     if (result == null) {
       List<Check> checks = new ArrayList<>();
-      Optional<Bubblewrap> bwrap = Bubblewrap.find();
+      Optional<Bubblewrap> bwrap = host().bubblewrap();
       checks.add(Bubblewrap.check(bwrap));
       bwrap.ifPresent(b -> checks.add(b.checkUserNamespaces()));
       checks.add(SeccompFilter.probe());
-      checks.add(Cgroups.detect().probe());
+      checks.add(host().cgroups().probe());
       checks.add(EgressForwarder.check());
       result = new Availability(NAME, checks);
       probed = result;
@@ -57,7 +70,8 @@ public final class NativeBackendProvider implements BackendProvider {
   @Override
   public Backend create(CorralDirs dirs) {
     Bubblewrap bwrap =
-        Bubblewrap.find()
+        host()
+            .bubblewrap()
             .orElseThrow(
                 () ->
                     new EnvironmentException(
@@ -67,7 +81,7 @@ public final class NativeBackendProvider implements BackendProvider {
         bwrap.path(),
         bwrap.supportsDisableUserns(),
         RunDirectory.root(dirs.runtime()),
-        Cgroups.detect(),
+        host().cgroups(),
         SeccompFilter.standard(),
         Integer.getInteger(WARM_SLOTS_PROPERTY, 0));
   }
