@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
     name = "log",
     mixinStandardHelpOptions = true,
     description = {
-      "Show the egress audit log: every connection or plain-HTTP request a sandbox made,",
+      "Show the egress audit log.",
+      "",
+      "Every connection or plain-HTTP request a sandbox made,",
       "allowed or denied, oldest first (rotated files included). Each line shows time,",
       "sandbox, protocol, request, ALLOW/DENY, the deciding rule, bytes up/down, duration.",
       "The log lives in $XDG_STATE_HOME/corral/egress/egress.jsonl (one JSON object per line)."

@@ -71,7 +71,9 @@ abstract class PolicyChangeCommand implements Callable<Integer> {
       name = "allow",
       mixinStandardHelpOptions = true,
       description = {
-        "Allow sandboxes to reach a host: adds RULE to [network] allow in",
+        "Allow sandboxes to reach a host.",
+        "",
+        "Adds RULE to [network] allow in",
         "~/.config/corral/config.toml (or the project's corral.toml with --project).",
         "The rule is checked first; nothing is written when it is invalid (exit 2).",
         "Examples: corral policy allow pypi.org; corral policy allow @github;",
@@ -88,7 +90,9 @@ abstract class PolicyChangeCommand implements Callable<Integer> {
       name = "deny",
       mixinStandardHelpOptions = true,
       description = {
-        "Deny a host even where an allow rule (e.g. a bundle) covers it: adds RULE to",
+        "Deny a host, even where an allow rule (e.g. a bundle) covers it.",
+        "",
+        "Adds RULE to",
         "[network] deny in ~/.config/corral/config.toml (or corral.toml with --project).",
         "Deny rules win over allow rules from every source.",
         "Example: corral policy deny uploads.github.com"

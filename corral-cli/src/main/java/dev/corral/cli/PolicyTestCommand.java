@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
     name = "test",
     mixinStandardHelpOptions = true,
     description = {
-      "Say whether the policy in force for this workspace lets a sandbox reach URL, which",
-      "rule decides and why (rules that nearly apply are listed too). Nothing is sent.",
+      "Say whether the policy in force here lets a sandbox reach URL, and why.",
+      "",
+      "Names the rule that decides and why (rules that nearly apply are listed too). Nothing is sent.",
       "http://HOST[:PORT]/PATH is checked as a plain HTTP request (method and path count);",
       "https://HOST[:PORT] and HOST[:PORT] as a tunnel (CONNECT; port 443 by default)."
     },

@@ -21,10 +21,12 @@ import picocli.CommandLine.Spec;
     name = "trust",
     mixinStandardHelpOptions = true,
     description = {
-      "Review and trust this workspace's corral.toml. An agent can edit files in its",
-      "workspace, so the parts of corral.toml that widen the sandbox ([network] allow and",
-      "resolve, [filesystem] mounts) apply only while the file is exactly what you trusted.",
-      "Shows what changed since you last trusted it (the whole file the first time), then asks."
+      "Review and trust this workspace's corral.toml.",
+      "",
+      "An agent can edit files in its workspace, so the parts of corral.toml that widen the"
+          + " sandbox ([network] allow and resolve, [filesystem] mounts) apply only while the"
+          + " file is exactly what you trusted. Shows what changed since you last trusted it"
+          + " (the whole file the first time), then asks."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
