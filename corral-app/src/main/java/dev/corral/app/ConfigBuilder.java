@@ -1,5 +1,7 @@
 package dev.corral.app;
 
+import dev.corral.core.AgentCatalog;
+import dev.corral.core.AgentPreset;
 import dev.corral.core.CorralConfig;
 import dev.corral.core.EgressRules;
 import dev.corral.core.HostPath;
@@ -43,6 +45,14 @@ final class ConfigBuilder {
   final List<Mount> mounts = new ArrayList<>();
   final List<HostPath> hidden = new ArrayList<>();
 
+  /** The agent presets: the built-in catalog, then each file's {@code [agents.NAME]}. */
+  final Map<String, AgentPreset> agents = new LinkedHashMap<>(BuiltIn.CATALOG.presets());
+
+  /** Read once per process: the catalog is a resource of the jar. */
+  private static final class BuiltIn {
+    static final AgentCatalog CATALOG = AgentTables.builtIn();
+  }
+
   CorralConfig build() {
     return new CorralConfig(
         Optional.ofNullable(backend),
@@ -53,6 +63,7 @@ final class ConfigBuilder {
         Optional.ofNullable(network),
         Optional.ofNullable(timeout),
         new EgressRules(egress, resolve),
-        warnings);
+        warnings,
+        new AgentCatalog(agents));
   }
 }

@@ -64,7 +64,8 @@ public final class Main {
             workingDirectory,
             env,
             streams,
-            version());
+            version(),
+            dirs);
     return Cli.commandLine(ctx, args);
   }
 

@@ -1,5 +1,6 @@
 package dev.corral.app;
 
+import dev.corral.core.AgentCatalog;
 import dev.corral.core.ConfigException;
 import dev.corral.core.EgressRules;
 import dev.corral.core.HostPath;
@@ -24,7 +25,8 @@ import org.tomlj.TomlTable;
 /** Reads one configuration file into a {@link ConfigBuilder}, checking every key and type. */
 final class TomlConfigFile {
   private static final String TOP_KEYS =
-      "valid top-level keys: backend, timeout, [network], [limits], [env], [filesystem]";
+      "valid top-level keys: backend, timeout, [network], [limits], [env], [filesystem],"
+          + " [agents.NAME]";
   private static final String NETWORK_KEYS = "valid keys in [network]: mode, allow, deny, resolve";
   private static final String LIMIT_KEYS =
       "valid keys in [limits]: memory, pids, cpus, cpu_time, file_size, open_files";
@@ -96,6 +98,7 @@ final class TomlConfigFile {
         case "limits" -> table(path).keySet().forEach(k -> readLimit(List.of(key, k)));
         case "env" -> table(path).keySet().forEach(k -> readEnv(List.of(key, k)));
         case "filesystem" -> table(path).keySet().forEach(k -> readFilesystem(List.of(key, k)));
+        case "agents" -> readAgents(path);
         default -> throw unknown(path, TOP_KEYS);
       }
     }
@@ -163,6 +166,21 @@ final class TomlConfigFile {
     }
     into.resolve.putAll(resolve);
     into.egress.add(new EgressRules.Layer(file.toString(), into.kind, allow, deny));
+  }
+
+  /**
+   * {@code [agents.NAME]}: only in the user's file, because a preset names the command that runs,
+   * the hosts it may reach and the host paths it binds.
+   */
+  private void readAgents(List<String> path) {
+    if (into.kind != EgressRules.Kind.USER) {
+      throw problem(
+          path,
+          "[agents] is allowed only in your own configuration, not in a project's corral.toml",
+          "move it to ~/.config/corral/config.toml");
+    }
+    into.agents.putAll(
+        AgentTables.read(file.toString(), toml, path, new AgentCatalog(Map.copyOf(into.agents))));
   }
 
   private void readEnv(List<String> path) {

@@ -20,7 +20,7 @@ import java.util.Optional;
 /**
  * Turns a {@link SandboxSpec} into bubblewrap's command line. Mount order matters to bubblewrap:
  * the system first, then the private tmpfs dirs, the workspace, protected workspace entries, extra
- * mounts, and last the masks that hide credentials wherever a mount exposed them.
+ * mounts; right after each bind, the masks that hide the credentials it exposes.
  *
  * <p>Only directories on an allowlist of system locations are visible; everything else on the host
  * (other users' homes, {@code /root}, {@code /var}, {@code /run} with the Docker socket, {@code
@@ -87,17 +87,24 @@ final class BwrapArguments {
     Path workspace = realPath(spec.workspace().path());
     add("--bind", workspace.toString(), workspace.toString());
     List<Path> placeholders = protectWorkspace(workspace);
-    Map<Path, String> exposed = new LinkedHashMap<>();
-    exposed.put(workspace, workspace.toString());
+    List<Path> secrets = secrets();
+    Map<Path, String> system = new LinkedHashMap<>();
+    for (String dir : SYSTEM_DIRS) {
+      system.put(Path.of(dir), dir);
+    }
+    hideSecrets(secrets, system);
+    hideSecrets(secrets, Map.of(workspace, workspace.toString()));
     for (Mount mount : spec.mounts()) {
       Path source = mountSource(mount);
       add(
           mount.access() == Mount.Access.READ_ONLY ? "--ro-bind" : "--bind",
           source.toString(),
           mount.target().value());
-      exposed.put(source, mount.target().value());
+      // Masked right after the bind that exposes them: a later mount at the same place (an
+      // agent's own state bound over the host's ~/.claude in a workspace that is the home) is
+      // what the sandbox sees there, but no bind can expose a secret without its mask.
+      hideSecrets(secrets, Map.of(source, mount.target().value()));
     }
-    hideSecrets(exposed);
     if (spec.network() instanceof NetworkMode.Gateway gateway) {
       // A read-only tmpfs of its own around the socket: the sandbox can neither rename the
       // directory away nor plant its own listener where the forwarder connects.
@@ -213,30 +220,32 @@ final class BwrapArguments {
     return realPath(source);
   }
 
-  /**
-   * Masks every hidden path that a bind exposes: directories become an empty read-only tmpfs, files
-   * read as {@code /dev/null}. Symlinked secrets are resolved so a link cannot smuggle one in under
-   * another name.
-   */
-  private void hideSecrets(Map<Path, String> exposed) {
+  /** Every hidden path, and where it really is when it is a symbolic link. */
+  private List<Path> secrets() {
     List<Path> hidden = new ArrayList<>();
     spec.filesystem().hidden().forEach(h -> hidden.add(h.path()));
     SYSTEM_SECRETS.forEach(s -> hidden.add(Path.of(s)));
     hidden.addAll(hostKeys());
     List<Path> candidates = new ArrayList<>();
     for (Path h : hidden) {
+      if (!Files.exists(h, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
       candidates.add(h);
       if (Files.exists(h)) {
         candidates.add(realPath(h));
       }
     }
-    for (String dir : SYSTEM_DIRS) {
-      exposed.putIfAbsent(Path.of(dir), dir);
-    }
-    for (Path secret : candidates.stream().distinct().toList()) {
-      if (!Files.exists(secret, LinkOption.NOFOLLOW_LINKS)) {
-        continue;
-      }
+    return candidates.stream().distinct().toList();
+  }
+
+  /**
+   * Masks every secret that the binds in {@code exposed} (host source to sandbox target) make
+   * visible: directories become an empty read-only tmpfs, files read as {@code /dev/null}.
+   * Symlinked secrets are resolved so a link cannot smuggle one in under another name.
+   */
+  private void hideSecrets(List<Path> secrets, Map<Path, String> exposed) {
+    for (Path secret : secrets) {
       for (Map.Entry<Path, String> e : exposed.entrySet()) {
         insideSandbox(secret, e.getKey(), e.getValue()).ifPresent(p -> mask(secret, p));
       }

@@ -1,6 +1,7 @@
 package dev.corral.cli;
 
 import dev.corral.core.ConfigSource;
+import dev.corral.core.CorralDirs;
 import dev.corral.core.EgressAdmin;
 import dev.corral.core.EventSink;
 import dev.corral.core.HostPath;
@@ -24,6 +25,7 @@ import java.util.function.Function;
  *     {@code --env NAME} without a value)
  * @param streams how standard input and output are connected
  * @param version Corral's version, e.g. {@code 0.1.0}
+ * @param dirs where Corral keeps its files (agent state lives under {@code data})
  */
 public record CliContext(
     Function<EventSink, Engine> engines,
@@ -33,7 +35,8 @@ public record CliContext(
     HostPath workingDirectory,
     Map<String, String> env,
     CliStreams streams,
-    String version) {
+    String version,
+    CorralDirs dirs) {
 
   public CliContext {
     env = Map.copyOf(env);

@@ -1,5 +1,6 @@
 package dev.corral.cli;
 
+import dev.corral.core.AgentPreset;
 import dev.corral.core.CorralConfig;
 import dev.corral.core.HostPath;
 import dev.corral.core.SandboxSpec;
@@ -14,12 +15,24 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code corral run}: runs a command (or a login shell) in a sandbox on the workspace. */
+/**
+ * {@code corral run}: runs an agent preset, a command or a login shell in a sandbox on the
+ * workspace. A first word that names a preset runs the preset; after {@code --} every word is a
+ * command, so {@code corral run -- claude} runs the program {@code claude} without the preset.
+ */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Run a command in a sandbox on the workspace; its exit code becomes corral's.",
+      "Run an agent or a command in a sandbox on the workspace; its exit code becomes corral's.",
+      "",
+      "  corral run claude                 the claude preset: its state, hosts and yolo flag",
+      "  corral run claude -- -p 'fix it'  the preset with arguments for the agent",
+      "  corral run -- npm test            any command (after --, a preset name is a command too)",
+      "  corral run                        an interactive login shell",
+      "",
+      "Agent state (login, settings, history) persists under ~/.local/share/corral/agents/,",
+      "shared by all projects unless --isolated-state. `corral agents` lists the presets.",
       "Flags override corral.toml and ~/.config/corral/config.toml, which override the defaults."
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -52,11 +65,69 @@ final class RunCommand implements Callable<Integer> {
     HostPath workspace = options.workspace(ctx);
     CorralConfig config = ctx.config().load(workspace);
     Json.warn(config.warnings(), spec.commandLine());
-    SandboxSpec sandboxSpec = options.toSpec(ctx, config, stdio);
+    AgentLaunch agent =
+        agentPreset(config)
+            .map(
+                preset ->
+                    AgentLaunch.plan(
+                        preset,
+                        new AgentLaunch.Request(
+                            AgentLaunch.Purpose.RUN,
+                            agentArgs(),
+                            options.isolatedState,
+                            options.lockdown),
+                        ctx,
+                        workspace,
+                        HostPath.of(System.getProperty("user.home"))))
+            .orElse(null);
+    SandboxSpec sandboxSpec = options.toSpec(ctx, config, stdio, agent);
+    return execute(ctx, sandboxSpec, options.backend(config), stdio, spec);
+  }
+
+  /**
+   * The preset the arguments name: the first word, unless {@code --} came before it. A word that is
+   * not a preset is a command ({@code corral run ls -la}), except under {@code --lockdown} or
+   * {@code --isolated-state}, which only make sense for an agent.
+   */
+  private java.util.Optional<AgentPreset> agentPreset(CorralConfig config) {
+    java.util.List<String> words = options.command;
+    if (words.isEmpty() || afterDoubleDash()) {
+      return java.util.Optional.empty();
+    }
+    String first = words.getFirst();
+    if (options.lockdown || options.isolatedState) {
+      return java.util.Optional.of(config.agents().require(first));
+    }
+    return config.agents().find(first);
+  }
+
+  /** Whether the command came after {@code --}: {@code corral run -- claude}. */
+  private boolean afterDoubleDash() {
+    java.util.List<String> original = spec.commandLine().getParseResult().originalArgs();
+    int dash = original.indexOf("--");
+    return dash >= 0
+        && original.size() - dash - 1 == options.command.size()
+        && original.subList(dash + 1, original.size()).equals(options.command);
+  }
+
+  /** Arguments for the agent: the words after its name, without a leading {@code --}. */
+  private java.util.List<String> agentArgs() {
+    java.util.List<String> rest = options.command.subList(1, options.command.size());
+    return !rest.isEmpty() && rest.getFirst().equals("--") ? rest.subList(1, rest.size()) : rest;
+  }
+
+  /** Starts {@code sandboxSpec}, attaches the terminal or pipes, and returns the exit code. */
+  static int execute(
+      CliContext ctx,
+      SandboxSpec sandboxSpec,
+      java.util.Optional<String> backend,
+      Stdio stdio,
+      CommandSpec spec)
+      throws InterruptedException {
     CommandLine cl = spec.commandLine();
     Engine engine = ctx.engines().apply(new EventRenderer(cl.getErr(), RootCommand.debug(spec)));
-    try (Attachment attachment = attachment(stdio, cl);
-        Sandbox sandbox = engine.start(sandboxSpec, options.backend(config))) {
+    try (Attachment attachment = attachment(ctx, stdio, cl);
+        Sandbox sandbox = engine.start(sandboxSpec, backend)) {
       int code = attachment.attach(sandbox).exitCode();
       reportDenied(sandbox.deniedHosts(), cl);
       return code;
@@ -64,6 +135,10 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private Stdio stdio() {
+    return stdio(ctx, options);
+  }
+
+  static Stdio stdio(CliContext ctx, RunOptions options) {
     if (options.tty && options.noTty) {
       throw new UsageException("--tty and --no-tty conflict", "give at most one of them");
     }
@@ -94,7 +169,7 @@ final class RunCommand implements Callable<Integer> {
     cl.getErr().flush();
   }
 
-  private Attachment attachment(Stdio stdio, CommandLine cl) {
+  private static Attachment attachment(CliContext ctx, Stdio stdio, CommandLine cl) {
     return switch (stdio) {
       case TTY -> TerminalAttachment.open();
       case INHERIT -> new InheritedAttachment();

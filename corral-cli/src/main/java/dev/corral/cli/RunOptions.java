@@ -75,10 +75,28 @@ final class RunOptions {
   @Option(names = "--no-tty", description = "Never attach a terminal; use plain pipes.")
   boolean noTty;
 
+  @Option(
+      names = "--isolated-state",
+      description =
+          "Keep the agent's state (login, settings, history) for this workspace only, instead of"
+              + " sharing it with every project.")
+  boolean isolatedState;
+
+  @Option(
+      names = "--lockdown",
+      description =
+          "Ephemeral agent state, no extra mounts, no variables from your environment or"
+              + " configuration, and egress only to the agent's model API.")
+  boolean lockdown;
+
   @Parameters(
-      paramLabel = "CMD",
+      paramLabel = "AGENT|CMD",
       arity = "0..*",
-      description = "Command and arguments (default: an interactive login shell).")
+      description = {
+        "An agent preset (`corral agents` lists them) and, after --, its arguments;",
+        "or after -- (or any word that is not a preset) a command and its arguments.",
+        "Default: an interactive login shell."
+      })
   List<String> command = new ArrayList<>();
 
   /** The workspace: {@code --workspace}, else the working directory. */
@@ -91,26 +109,64 @@ final class RunOptions {
     return backend != null ? Optional.of(backend) : config.backend();
   }
 
-  /** Flags on top of {@code config} on top of the defaults. */
+  /** Flags on top of {@code config} on top of the defaults, for a raw command. */
   SandboxSpec toSpec(CliContext ctx, CorralConfig config, Stdio stdio) {
+    return toSpec(ctx, config, stdio, null);
+  }
+
+  /**
+   * Flags on top of {@code config} on top of the defaults; with {@code agent}, its command, state,
+   * install binds and egress on top of those ({@code --lockdown} drops the configuration's mounts,
+   * variables and allow rules).
+   */
+  SandboxSpec toSpec(
+      CliContext ctx, CorralConfig config, Stdio stdio, @Nullable AgentLaunch agent) {
+    if (lockdown && agent == null) {
+      throw new UsageException(
+          "--lockdown needs an agent preset", "name one, e.g. corral run --lockdown claude");
+    }
+    if (isolatedState && agent == null) {
+      throw new UsageException(
+          "--isolated-state needs an agent preset",
+          "name one, e.g. corral run --isolated-state claude");
+    }
+    if (lockdown && !(mounts.isEmpty() && env.isEmpty() && allow.isEmpty())) {
+      throw new UsageException(
+          "--lockdown allows no --mount, --env or --allow",
+          "drop them, or drop --lockdown to run with them");
+    }
     SandboxId id = name == null ? SandboxId.random() : SandboxId.of(name);
     ResourceLimits resources = limits.applyTo(config.limits());
+    HostPath home = HostPath.of(System.getProperty("user.home"));
     List<HostPath> hidden = new ArrayList<>(config.hidden());
     hide.forEach(h -> hidden.add(path(ctx, h)));
-    HostPath home = HostPath.of(System.getProperty("user.home"));
+    // A hook or command planted in the host's own agent settings or in Corral's configuration
+    // would run outside any sandbox: never let a workspace or mount expose them.
+    hidden.addAll(AgentLaunch.hostStatePaths(config.agents(), home));
+    hidden.addAll(List.of(ctx.dirs().config(), ctx.dirs().data(), ctx.dirs().state()));
+    List<String> argv =
+        agent != null
+            ? agent.command()
+            : command.isEmpty() ? LoginShell.command(ctx.env()) : command;
     var spec =
         SandboxSpec.builder(id, workspace(ctx))
-            .command(command.isEmpty() ? LoginShell.command(ctx.env()) : command)
-            .env(config.env())
+            .command(argv.isEmpty() ? LoginShell.command(ctx.env()) : argv)
+            .env(lockdown ? Map.of() : config.env())
             .filesystem(FilesystemPolicy.defaults(home, hidden))
             .limits(resources)
-            .network(network(config))
+            .network(network(config, agent))
             .stdio(stdio)
             .timeout(
                 timeout == null
                     ? config.timeout().orElse(null)
                     : LimitOptions.parse("--timeout", timeout, ResourceLimits::parseDuration));
-    config.mounts().forEach(spec::mount);
+    if (agent != null) {
+      agent.mounts().forEach(spec::mount);
+      spec.env(agent.env());
+    }
+    if (!lockdown) {
+      config.mounts().forEach(spec::mount);
+    }
     mounts.forEach(m -> spec.mount(Mount.parse(anchored(ctx, m))));
     env.forEach(e -> spec.env(variable(ctx, e)));
     if (stdio == Stdio.TTY) {
@@ -120,8 +176,18 @@ final class RunOptions {
   }
 
   /** The mode from the flag, else the configuration, else by whether any rule allows. */
-  private NetworkMode network(CorralConfig config) {
-    List<EgressRules.Layer> layers = new ArrayList<>(config.egress().layers());
+  private NetworkMode network(CorralConfig config, @Nullable AgentLaunch agent) {
+    List<EgressRules.Layer> layers = new ArrayList<>();
+    if (agent != null) {
+      layers.add(agent.egress());
+    }
+    for (EgressRules.Layer layer : config.egress().layers()) {
+      // Under --lockdown the configuration may only narrow: its deny rules stay.
+      layers.add(
+          lockdown
+              ? new EgressRules.Layer(layer.origin(), layer.kind(), List.of(), layer.deny())
+              : layer);
+    }
     if (!allow.isEmpty() || !deny.isEmpty()) {
       layers.add(new EgressRules.Layer("command line", EgressRules.Kind.COMMAND_LINE, allow, deny));
     }

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param egress the {@code [network]} rules of each file, with the file as origin
  * @param warnings one-line messages for the user about settings that were ignored, e.g. the network
  *     rules of a project file that is not trusted; the CLI prints them
+ * @param agents the agent presets: Corral's catalog with the user's {@code [agents.NAME]} on top
  */
 public record CorralConfig(
     Optional<String> backend,
@@ -31,7 +32,8 @@ public record CorralConfig(
     Optional<String> network,
     Optional<Duration> timeout,
     EgressRules egress,
-    List<String> warnings) {
+    List<String> warnings,
+    AgentCatalog agents) {
 
   public static final CorralConfig DEFAULT =
       new CorralConfig(
@@ -43,7 +45,8 @@ public record CorralConfig(
           Optional.empty(),
           Optional.empty(),
           EgressRules.NONE,
-          List.of());
+          List.of(),
+          AgentCatalog.EMPTY);
 
   public CorralConfig {
     env = Map.copyOf(env);
@@ -63,5 +66,35 @@ public record CorralConfig(
       Optional<Duration> timeout,
       EgressRules egress) {
     this(backend, limits, env, mounts, hidden, network, timeout, egress, List.of());
+  }
+
+  /** A configuration without agent presets. */
+  public CorralConfig(
+      Optional<String> backend,
+      ResourceLimits limits,
+      Map<String, String> env,
+      List<Mount> mounts,
+      List<HostPath> hidden,
+      Optional<String> network,
+      Optional<Duration> timeout,
+      EgressRules egress,
+      List<String> warnings) {
+    this(
+        backend,
+        limits,
+        env,
+        mounts,
+        hidden,
+        network,
+        timeout,
+        egress,
+        warnings,
+        AgentCatalog.EMPTY);
+  }
+
+  /** The same configuration with {@code value} as its agent presets. */
+  public CorralConfig withAgents(AgentCatalog value) {
+    return new CorralConfig(
+        backend, limits, env, mounts, hidden, network, timeout, egress, warnings, value);
   }
 }

@@ -21,8 +21,22 @@ class ServiceCatalogTest {
     assertThat(catalog.bundles())
         .extracting(ServiceCatalog.Bundle::name)
         .containsExactly(
-            "claude", "codex", "crates", "debian", "gemini", "github", "go", "gradle", "maven",
-            "npm", "pypi");
+            "aider",
+            "claude",
+            "codex",
+            "copilot",
+            "crates",
+            "debian",
+            "gemini",
+            "github",
+            "go",
+            "goose",
+            "gradle",
+            "maven",
+            "npm",
+            "opencode",
+            "pi",
+            "pypi");
     assertThat(catalog.bundles()).allSatisfy(b -> assertThat(b.description()).isNotBlank());
     assertThat(catalog.bundle("claude").rules()).contains("api.anthropic.com");
     assertThat(catalog.bundle("pypi").rules())
@@ -60,8 +74,8 @@ class ServiceCatalogTest {
               assertThat(e).hasMessage("unknown service bundle \"gitlab\"");
               assertThat(e.hint())
                   .contains(
-                      "known bundles: claude, codex, crates, debian, gemini, github, go, gradle,"
-                          + " maven, npm, pypi");
+                      "known bundles: aider, claude, codex, copilot, crates, debian, gemini,"
+                          + " github, go, goose, gradle, maven, npm, opencode, pi, pypi");
             });
   }
 
