@@ -112,20 +112,20 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
 
   /** The rules by source; bad rules throw a {@link CorralException} naming the rule and file. */
   PolicySources sources(EgressRules rules) {
-    List<String> agents = new ArrayList<>();
+    Layers agents = new Layers();
     Layers user = new Layers();
     Layers project = new Layers();
     Layers commandLine = new Layers();
     for (EgressRules.Layer layer : rules.layers()) {
       switch (layer.kind()) {
-        case AGENT -> agents.addAll(layer.allow());
+        case AGENT -> agents.add(layer);
         case USER -> user.add(layer);
         case PROJECT -> project.add(layer);
         case COMMAND_LINE -> commandLine.add(layer);
       }
     }
     return PolicySources.of(catalog())
-        .withAgentBundles(agents)
+        .withAgentRules(agents.origin.isEmpty() ? "agent" : agents.origin, agents.allow)
         .withUserConfig(user.origin, user.allow, user.deny)
         .withProject(project.origin, project.allow, project.deny)
         .withCommandLine(commandLine.allow, commandLine.deny);

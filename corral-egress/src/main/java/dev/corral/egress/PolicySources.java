@@ -55,6 +55,18 @@ public final class PolicySources {
   }
 
   /**
+   * An agent preset's rules: hosts and {@code @bundles}, with {@code origin} (e.g. {@code agent
+   * claude}) as the origin of plain rules.
+   *
+   * @throws UsageException naming the rule
+   */
+  public PolicySources withAgentRules(String origin, List<String> allow) {
+    List<EgressRule> rules = new ArrayList<>();
+    allow.forEach(text -> rules.addAll(catalog.expand(text, Action.ALLOW, origin)));
+    return with(Layer.AGENT, rules);
+  }
+
+  /**
    * The user config's {@code [network]} rules.
    *
    * @param file the file as users know it, e.g. {@code ~/.config/corral/config.toml}; rules carry
