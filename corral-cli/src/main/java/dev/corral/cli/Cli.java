@@ -60,7 +60,7 @@ public final class Cli {
     Map<String, Supplier<CommandLine>> commands = new LinkedHashMap<>();
     // Everything after the command's name belongs to the command: `corral run ls -la`.
     commands.put("run", () -> new CommandLine(new RunCommand(ctx)).setStopAtPositional(true));
-    commands.put("login", () -> new CommandLine(new LoginCommand(ctx)));
+    commands.put("login", () -> new CommandLine(new LoginCommand(ctx)).setStopAtPositional(true));
     commands.put("agents", () -> new CommandLine(new AgentsCommand(ctx)));
     commands.put("doctor", () -> new CommandLine(new DoctorCommand(ctx)));
     commands.put(

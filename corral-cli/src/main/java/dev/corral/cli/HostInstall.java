@@ -70,7 +70,12 @@ record HostInstall(Path program, List<Path> binds, List<Path> path) {
         binds.add(p);
       }
     }
-    return new HostInstall(program, new ArrayList<>(binds), new ArrayList<>(path));
+    // A bind inside another one adds nothing.
+    List<Path> outermost =
+        binds.stream()
+            .filter(b -> binds.stream().noneMatch(o -> !o.equals(b) && b.startsWith(o)))
+            .toList();
+    return new HostInstall(program, outermost, new ArrayList<>(path));
   }
 
   /** The executable's directory (it is on the PATH), and the package it belongs to. */

@@ -5,6 +5,7 @@ import dev.corral.core.ConfigSource;
 import dev.corral.core.CorralConfig;
 import dev.corral.core.CorralDirs;
 import dev.corral.core.EgressAdmin;
+import dev.corral.core.EgressPort;
 import dev.corral.core.HostPath;
 import dev.corral.core.ProjectTrust;
 import dev.corral.engine.Engine;
@@ -25,6 +26,7 @@ final class CliHarness {
   Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", "/home/user");
   String input = "";
   EgressAdmin egress = new FakeEgressAdmin();
+  EgressPort gateway = EgressPort.UNAVAILABLE;
   ProjectTrust trust = new FakeProjectTrust();
   boolean terminal;
 
@@ -43,7 +45,7 @@ final class CliHarness {
             new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), false, terminal);
     var ctx =
         new CliContext(
-            events -> new Engine(providers, dirs, events),
+            events -> new Engine(providers, dirs, events, gateway),
             config,
             egress,
             trust,
