@@ -31,7 +31,7 @@ final class AgentTables {
 
   private static final String KEYS =
       "valid keys in an agent: description, command, yolo, login, network, model_hosts, state,"
-          + " env, pass_env, docs, install";
+          + " protect, env, pass_env, docs, install";
   private static final String INSTALL_KEYS = "valid keys in install: hint, docker, native";
 
   private final String file;
@@ -100,6 +100,7 @@ final class AgentTables {
         case "network" -> p.network = strings(at);
         case "model_hosts" -> p.modelHosts = strings(at);
         case "state" -> p.state = strings(at);
+        case "protect" -> p.protect = strings(at);
         case "pass_env" -> p.passEnv = strings(at);
         case "docs" -> p.docs = string(at);
         case "env" -> p.env = env(at, p.env);
@@ -152,6 +153,7 @@ final class AgentTables {
     List<String> network = List.of();
     List<String> modelHosts = List.of();
     List<String> state = List.of();
+    List<String> protect = List.of();
     List<String> passEnv = List.of();
     Map<String, String> env = Map.of();
     String docs = "";
@@ -167,6 +169,7 @@ final class AgentTables {
         network = base.network();
         modelHosts = base.modelHosts();
         state = base.state();
+        protect = base.protect();
         passEnv = base.passEnv();
         env = base.env();
         docs = base.docs();
@@ -185,6 +188,7 @@ final class AgentTables {
           network,
           modelHosts,
           state,
+          protect,
           env,
           passEnv,
           docs);

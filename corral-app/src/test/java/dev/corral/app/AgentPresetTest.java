@@ -346,11 +346,55 @@ class AgentPresetTest {
   void runsTheRealClaudeAndCodexThroughTheirPresets() throws Exception {
     Path prefix = NpmAgents.install();
     Map<String, String> path = Map.of("PATH", prefix.resolve("bin") + ":/usr/bin:/bin");
-    Result claude = corral(workspace, path, "run", "claude", "--", "--version");
+    // --network none: the real agents never reach the real vendors from a test.
+    Result claude =
+        corral(workspace, path, "run", "--network", "none", "claude", "--", "--version");
     assertThat(claude.code()).as(claude.toString()).isZero();
     assertThat(claude.out()).containsPattern("\\d+\\.\\d+\\.\\d+ \\(Claude Code\\)");
-    Result codex = corral(workspace, path, "run", "codex", "--", "--version");
+    Result codex = corral(workspace, path, "run", "--network", "none", "codex", "--", "--version");
     assertThat(codex.code()).as(codex.toString()).isZero();
     assertThat(codex.out()).containsPattern("codex-cli \\d+\\.\\d+");
+  }
+
+  @Test
+  void theRealClaudeKeepsItsConfigurationAcrossRuns() throws Exception {
+    Path prefix = NpmAgents.install();
+    Map<String, String> path = Map.of("PATH", prefix.resolve("bin") + ":/usr/bin:/bin");
+    Result add =
+        corral(
+            workspace,
+            path,
+            "run",
+            "--network",
+            "none",
+            "claude",
+            "--",
+            "mcp",
+            "add",
+            "--scope",
+            "user",
+            "corral-test",
+            "--",
+            "echo",
+            "hi");
+    assertThat(add.code()).as(add.toString()).isZero();
+    Result get =
+        corral(
+            workspace,
+            path,
+            "run",
+            "--network",
+            "none",
+            "claude",
+            "--",
+            "mcp",
+            "get",
+            "corral-test");
+    assertThat(get.code()).as(get.toString()).isZero();
+    assertThat(get.out()).contains("corral-test").contains("echo");
+    assertThat(data().resolve("claude/shared/.claude/.claude.json"))
+        .content()
+        .contains("corral-test");
+    assertThat(home.resolve(".claude.json")).doesNotExist();
   }
 }

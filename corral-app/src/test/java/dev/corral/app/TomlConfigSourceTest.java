@@ -75,8 +75,11 @@ class TomlConfigSourceTest {
     var claude = agents.require("claude");
     assertThat(claude.yolo()).isEmpty();
     assertThat(claude.command()).containsExactly("claude");
-    assertThat(claude.state()).containsExactly(".claude/", ".claude.json");
-    assertThat(claude.env()).containsEntry("FOO", "bar").containsEntry("DISABLE_AUTOUPDATER", "1");
+    assertThat(claude.state()).containsExactly(".claude/");
+    assertThat(claude.protect()).containsExactly(".claude.json");
+    assertThat(claude.env())
+        .containsEntry("FOO", "bar")
+        .containsEntry("CLAUDE_CONFIG_DIR", "~/.claude");
     var mine = agents.require("mine");
     assertThat(mine.command()).containsExactly("my-agent", "--fast");
     assertThat(mine.network()).containsExactly("api.example.com");

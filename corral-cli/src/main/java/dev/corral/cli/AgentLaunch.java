@@ -188,7 +188,9 @@ record AgentLaunch(
   static List<HostPath> hostStatePaths(AgentCatalog catalog, HostPath home) {
     List<HostPath> paths = new ArrayList<>();
     for (AgentPreset preset : catalog.all()) {
-      for (String entry : preset.state()) {
+      List<String> entries = new ArrayList<>(preset.state());
+      entries.addAll(preset.protect());
+      for (String entry : entries) {
         String relative = entry.endsWith("/") ? entry.substring(0, entry.length() - 1) : entry;
         HostPath p = home.resolve(relative);
         if (!paths.contains(p)) {

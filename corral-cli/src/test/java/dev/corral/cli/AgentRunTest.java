@@ -39,6 +39,7 @@ class AgentRunTest {
           List.of("@npm", "api.echo.test"),
           List.of("api.echo.test"),
           List.of(".echoer/", ".echoer.json"),
+          List.of(".echoerrc"),
           Map.of("ECHOER_HOME", "~/.echoer"),
           List.of("ECHOER_KEY"),
           "https://example.com/echoer");
@@ -112,7 +113,7 @@ class AgentRunTest {
         .containsEntry("ECHOER_KEY", "secret-1");
     assertThat(agentAllow()).containsExactly("@npm", "api.echo.test");
     assertThat(spec().filesystem().hidden())
-        .contains(home.resolve(".echoer"), home.resolve(".echoer.json"))
+        .contains(home.resolve(".echoer"), home.resolve(".echoer.json"), home.resolve(".echoerrc"))
         .contains(HostPath.of(data()), HostPath.of(workdir.resolve("home/.config/corral")));
   }
 
@@ -229,6 +230,7 @@ class AgentRunTest {
             List.of(),
             List.of(),
             AgentPreset.Install.NONE,
+            List.of(),
             List.of(),
             List.of(),
             List.of(),

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * @param modelHosts the model API hosts, the only egress {@code --lockdown} allows
  * @param state paths relative to the home that the agent keeps across runs; a trailing {@code /}
  *     marks a directory, anything else is a file
+ * @param protect more paths relative to the home that the agent reads on the host (e.g. {@code
+ *     .claude.json}) and that no sandbox may see, like the state paths; not persisted
  * @param env variables set inside; a value starting with {@code ~/} is relative to the sandbox home
  * @param passEnv host variables copied in when set (API keys); never under {@code --lockdown}
  * @param docs where the vendor documents the agent
@@ -35,6 +37,7 @@ public record AgentPreset(
     List<String> network,
     List<String> modelHosts,
     List<String> state,
+    List<String> protect,
     Map<String, String> env,
     List<String> passEnv,
     String docs) {
@@ -53,9 +56,10 @@ public record AgentPreset(
     network = List.copyOf(network);
     modelHosts = List.copyOf(modelHosts);
     state = List.copyOf(state);
+    protect = List.copyOf(protect);
     env = Map.copyOf(env);
     passEnv = List.copyOf(passEnv);
-    for (String path : state) {
+    for (String path : java.util.stream.Stream.concat(state.stream(), protect.stream()).toList()) {
       String bare = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
       if (bare.isEmpty()
           || bare.startsWith("/")
