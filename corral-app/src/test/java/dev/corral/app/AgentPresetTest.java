@@ -323,9 +323,16 @@ class AgentPresetTest {
     Result r = corral("agents");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out())
-        .contains("fake       " + home.resolve(".local/bin/fakeagent"))
-        .contains(data().resolve("fake/shared").toString())
-        .containsPattern("claude +no: npm install -g @anthropic-ai/claude-code");
+        .startsWith("AGENT     STATE")
+        .containsPattern(
+            "\nfake +"
+                + java.util.regex.Pattern.quote(data().resolve("fake/shared").toString())
+                + " +"
+                + java.util.regex.Pattern.quote(home.resolve(".local/bin/fakeagent").toString())
+                + "\n")
+        .containsPattern("\nshell +- +\\(built in\\)\n")
+        .containsPattern(
+            "claude +\\S+ +no, install with: npm install -g @anthropic-ai/claude-code");
     Result json = corral("agents", "--output", "json");
     var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
     assertThat(tree).hasSize(10);

@@ -6,6 +6,8 @@ import dev.corral.core.AgentPreset;
 import dev.corral.core.CorralConfig;
 import dev.corral.core.HostPath;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,16 +53,23 @@ final class AgentsCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** One line per preset; the install column last, since a missing agent's hint is long. */
   private String text(CorralConfig config) {
-    StringBuilder b = new StringBuilder();
-    b.append(String.format("%-10s %-44s %s%n", "AGENT", "INSTALLED", "STATE"));
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"AGENT", "STATE", "INSTALLED"});
     for (AgentPreset preset : config.agents().all()) {
-      b.append(
-          String.format(
-              "%-10s %-44s %s%n",
-              preset.name(),
-              installed(preset).map(Path::toString).orElse(missing(preset)),
-              state(preset).map(HostPath::toString).orElse("-")));
+      rows.add(
+          new String[] {
+            preset.name(),
+            state(preset).map(HostPath::toString).orElse("-"),
+            installed(preset).map(Path::toString).orElse(missing(preset))
+          });
+    }
+    int name = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
+    int state = rows.stream().mapToInt(r -> r[1].length()).max().orElse(0);
+    StringBuilder b = new StringBuilder();
+    for (String[] r : rows) {
+      b.append(String.format("%-" + name + "s  %-" + state + "s  %s%n", r[0], r[1], r[2]));
     }
     return b.toString();
   }
@@ -96,7 +105,9 @@ final class AgentsCommand implements Callable<Integer> {
   }
 
   private static String missing(AgentPreset preset) {
-    return preset.command().isEmpty() ? "(built in)" : "no: " + preset.install().hint();
+    return preset.command().isEmpty()
+        ? "(built in)"
+        : "no, install with: " + preset.install().hint();
   }
 
   private Optional<HostPath> state(AgentPreset preset) {
