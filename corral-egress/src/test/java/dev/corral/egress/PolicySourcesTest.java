@@ -81,6 +81,25 @@ class PolicySourcesTest {
   }
 
   @Test
+  void anAgentPresetAllowsItsBundleAndHostsAndNothingElse() {
+    Policy policy =
+        empty
+            .withAgentRules("agent claude", List.of("@claude", "private:api.model.test:8443"))
+            .policy();
+
+    assertThat(policy.decide(connect("api.anthropic.com", 443)))
+        .isEqualTo(new Allowed("api.anthropic.com (bundle claude)", false));
+    assertThat(policy.decide(connect("api.model.test", 8443)))
+        .isEqualTo(new Allowed("private:api.model.test:8443 (agent claude)", true));
+    assertThat(policy.decide(connect("api.openai.com", 443))).isInstanceOf(Denied.class);
+    assertThat(policy.decide(connect("api.model.test", 443))).isInstanceOf(Denied.class);
+  }
+
+  private static EgressRequest connect(String host, int port) {
+    return EgressRequest.connect(SandboxId.of("t"), Protocol.CONNECT, host, port);
+  }
+
+  @Test
   void replacesOneSourceAndKeepsTheOthers() {
     PolicySources before =
         empty
