@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 final class ConfigBuilder {
   @Nullable String backend;
   @Nullable String network;
+  @Nullable String workspaceMode;
   final List<EgressRules.Layer> egress = new ArrayList<>();
   final Map<String, String> resolve = new LinkedHashMap<>();
 
@@ -53,6 +54,7 @@ final class ConfigBuilder {
         Optional.ofNullable(network),
         Optional.ofNullable(timeout),
         new EgressRules(egress, resolve),
-        warnings);
+        warnings,
+        Optional.ofNullable(workspaceMode));
   }
 }

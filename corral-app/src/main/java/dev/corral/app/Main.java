@@ -6,6 +6,7 @@ import dev.corral.cli.CliStreams;
 import dev.corral.core.CorralDirs;
 import dev.corral.core.HostPath;
 import dev.corral.engine.Engine;
+import dev.corral.workspace.Workspaces;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -64,7 +65,8 @@ public final class Main {
             workingDirectory,
             env,
             streams,
-            version());
+            version(),
+            new Workspaces(dirs));
     return Cli.commandLine(ctx, args);
   }
 

@@ -159,7 +159,7 @@ class TomlConfigSourceTest {
         .hasMessage(userFile + ":1: unknown key 'netwrok'")
         .extracting(e -> ((ConfigException) e).hint().orElseThrow())
         .isEqualTo(
-            "valid top-level keys: backend, timeout, [network], [limits], [env], [filesystem]");
+            "valid top-level keys: backend, timeout, [network], [limits], [env], [filesystem], [workspace]");
   }
 
   @Test

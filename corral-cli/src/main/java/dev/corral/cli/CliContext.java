@@ -1,11 +1,13 @@
 package dev.corral.cli;
 
 import dev.corral.core.ConfigSource;
+import dev.corral.core.CorralDirs;
 import dev.corral.core.EgressAdmin;
 import dev.corral.core.EventSink;
 import dev.corral.core.HostPath;
 import dev.corral.core.ProjectTrust;
 import dev.corral.engine.Engine;
+import dev.corral.workspace.Workspaces;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -24,6 +26,8 @@ import java.util.function.Function;
  *     {@code --env NAME} without a value)
  * @param streams how standard input and output are connected
  * @param version Corral's version, e.g. {@code 0.1.0}
+ * @param workspaces the clone workspaces ({@code --workspace-mode clone}, {@code corral diff},
+ *     {@code merge}, {@code apply}, {@code rm}, {@code ls})
  */
 public record CliContext(
     Function<EventSink, Engine> engines,
@@ -33,9 +37,32 @@ public record CliContext(
     HostPath workingDirectory,
     Map<String, String> env,
     CliStreams streams,
-    String version) {
+    String version,
+    Workspaces workspaces) {
 
   public CliContext {
     env = Map.copyOf(env);
+  }
+
+  /** A context whose clone workspaces live under the current user's data directory. */
+  public CliContext(
+      Function<EventSink, Engine> engines,
+      ConfigSource config,
+      EgressAdmin egress,
+      ProjectTrust trust,
+      HostPath workingDirectory,
+      Map<String, String> env,
+      CliStreams streams,
+      String version) {
+    this(
+        engines,
+        config,
+        egress,
+        trust,
+        workingDirectory,
+        env,
+        streams,
+        version,
+        new Workspaces(CorralDirs.current()));
   }
 }

@@ -1,12 +1,15 @@
 package dev.corral.cli;
 
 import dev.corral.core.CorralConfig;
+import dev.corral.core.CorralException;
 import dev.corral.core.HostPath;
 import dev.corral.core.SandboxSpec;
 import dev.corral.core.Stdio;
 import dev.corral.core.UsageException;
 import dev.corral.engine.Engine;
 import dev.corral.engine.Sandbox;
+import dev.corral.workspace.SandboxRunner;
+import dev.corral.workspace.Workspaces;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,9 +55,74 @@ final class RunCommand implements Callable<Integer> {
     HostPath workspace = options.workspace(ctx);
     CorralConfig config = ctx.config().load(workspace);
     Json.warn(config.warnings(), spec.commandLine());
-    SandboxSpec sandboxSpec = options.toSpec(ctx, config, stdio);
     CommandLine cl = spec.commandLine();
+    if (options.cloneMode(config)) {
+      return runInClone(stdio, workspace, config, cl);
+    }
+    SandboxSpec sandboxSpec = options.toSpec(ctx, config, stdio);
     Engine engine = ctx.engines().apply(new EventRenderer(cl.getErr(), RootCommand.debug(spec)));
+    return attachAndWait(engine, sandboxSpec, stdio, config, cl);
+  }
+
+  /**
+   * Runs the sandbox in a fresh clone of the workspace's repository, and saves its work to the
+   * clone's branch when it ends, however it ends. After a crash of this process, the next corral
+   * command that touches workspaces saves it.
+   */
+  private int runInClone(Stdio stdio, HostPath workspace, CorralConfig config, CommandLine cl)
+      throws InterruptedException {
+    Engine engine = ctx.engines().apply(new EventRenderer(cl.getErr(), RootCommand.debug(spec)));
+    SandboxRunner runner = s -> engine.run(s, options.backend(config));
+    Workspaces workspaces = ctx.workspaces();
+    Workspaces.Prepared clone =
+        workspaces.create(
+            workspace, options.id(), options.withChanges, options.label(), w -> warn(cl, w));
+    SandboxSpec sandboxSpec = options.toSpec(ctx, config, stdio, clone.directory(), clone.mounts());
+    RuntimeException failure = null;
+    int code = 0;
+    try {
+      code = attachAndWait(engine, sandboxSpec, stdio, config, cl);
+    } catch (RuntimeException e) {
+      failure = e;
+    } finally {
+      try {
+        Workspaces.Saved saved = workspaces.stop(clone.name(), runner);
+        cl.getErr()
+            .println(
+                "corral: work of "
+                    + saved.name()
+                    + " is on branch "
+                    + saved.branch()
+                    + " ("
+                    + saved.changedFiles()
+                    + " files changed); review it with `corral diff "
+                    + saved.name()
+                    + "`, take it with `corral merge "
+                    + saved.name()
+                    + "`");
+        cl.getErr().flush();
+      } catch (CorralException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return code;
+  }
+
+  private static void warn(CommandLine cl, String warning) {
+    cl.getErr().println("corral: warning: " + warning);
+    cl.getErr().flush();
+  }
+
+  private int attachAndWait(
+      Engine engine, SandboxSpec sandboxSpec, Stdio stdio, CorralConfig config, CommandLine cl)
+      throws InterruptedException {
     try (Attachment attachment = attachment(stdio, cl);
         Sandbox sandbox = engine.start(sandboxSpec, options.backend(config))) {
       int code = attachment.attach(sandbox).exitCode();

@@ -50,7 +50,8 @@ final class CliHarness {
             HostPath.of(workdir),
             env,
             streams,
-            "0.1.0");
+            "0.1.0",
+            new dev.corral.workspace.Workspaces(dirs));
     // The production path: only the commands the arguments name are built.
     CommandLine cl = Cli.commandLine(ctx, java.util.List.of(args));
     StringWriter out = new StringWriter();

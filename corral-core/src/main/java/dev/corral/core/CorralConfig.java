@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param egress the {@code [network]} rules of each file, with the file as origin
  * @param warnings one-line messages for the user about settings that were ignored, e.g. the network
  *     rules of a project file that is not trusted; the CLI prints them
+ * @param workspaceMode the {@code [workspace]} mode as written ({@code "mount"} or {@code
+ *     "clone"}); empty means mount
  */
 public record CorralConfig(
     Optional<String> backend,
@@ -31,7 +33,8 @@ public record CorralConfig(
     Optional<String> network,
     Optional<Duration> timeout,
     EgressRules egress,
-    List<String> warnings) {
+    List<String> warnings,
+    Optional<String> workspaceMode) {
 
   public static final CorralConfig DEFAULT =
       new CorralConfig(
@@ -43,7 +46,8 @@ public record CorralConfig(
           Optional.empty(),
           Optional.empty(),
           EgressRules.NONE,
-          List.of());
+          List.of(),
+          Optional.empty());
 
   public CorralConfig {
     env = Map.copyOf(env);
@@ -63,5 +67,20 @@ public record CorralConfig(
       Optional<Duration> timeout,
       EgressRules egress) {
     this(backend, limits, env, mounts, hidden, network, timeout, egress, List.of());
+  }
+
+  /** A configuration without a workspace mode (mount mode). */
+  public CorralConfig(
+      Optional<String> backend,
+      ResourceLimits limits,
+      Map<String, String> env,
+      List<Mount> mounts,
+      List<HostPath> hidden,
+      Optional<String> network,
+      Optional<Duration> timeout,
+      EgressRules egress,
+      List<String> warnings) {
+    this(
+        backend, limits, env, mounts, hidden, network, timeout, egress, warnings, Optional.empty());
   }
 }

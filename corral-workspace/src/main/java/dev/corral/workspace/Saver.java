@@ -1,6 +1,7 @@
 package dev.corral.workspace;
 
 import dev.corral.core.EnvironmentException;
+import dev.corral.core.FilesystemPolicy;
 import dev.corral.core.HostPath;
 import dev.corral.core.Mount;
 import dev.corral.core.NetworkMode;
@@ -114,6 +115,13 @@ final class Saver {
         .command(List.of("sh", "-c", SCRIPT, "sh", meta.base(), email(meta.command()), OUT))
         .mount(new Mount(objects, SandboxPath.sameAs(objects), Mount.Access.READ_ONLY))
         .mount(new Mount(HostPath.of(out), SandboxPath.of(OUT), Mount.Access.READ_WRITE))
+        // No read-only placeholders in the clone: git add would trip over them, and no agent
+        // runs here to protect the entries from.
+        .filesystem(
+            new FilesystemPolicy(
+                FilesystemPolicy.defaults(HostPath.of(System.getProperty("user.home")), List.of())
+                    .hidden(),
+                List.of()))
         .network(NetworkMode.NONE)
         .stdio(Stdio.PIPE)
         .timeout(Duration.ofMinutes(10))

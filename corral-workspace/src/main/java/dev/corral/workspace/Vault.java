@@ -26,7 +26,7 @@ final class Vault {
 
   static void create(Path dir, Path userObjects, String branch, String base) throws IOException {
     try (Git git = Git.init().setBare(true).setGitDir(dir.toFile()).call()) {
-      git.getRepository().close();
+      // created; nothing else to do with it here
     } catch (GitAPIException e) {
       throw new EnvironmentException("cannot create " + dir + ": " + e.getMessage(), null, e);
     }
