@@ -124,6 +124,46 @@ class WorkspacesTest {
   }
 
   @Test
+  void clonesADetachedHeadButRefusesToMergeIntoOne() throws Exception {
+    String first = user.git("rev-parse", "HEAD");
+    user.write("README.md", "second\n").commitAll("second");
+    user.git("checkout", "-q", "--detach", first);
+
+    Workspaces.Prepared p = create("det", false);
+    Files.writeString(p.directory().path().resolve("a.txt"), "a\n");
+    workspaces.stop("det", runner);
+
+    assertThat(clone(p).git("rev-parse", "HEAD~1")).isEqualTo(first);
+    assertThatThrownBy(() -> workspaces.merge("det", false, false, ReviewSettings.defaults()))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("HEAD is detached");
+    assertThat(user.git("rev-parse", "HEAD")).isEqualTo(first);
+  }
+
+  @Test
+  void warnsThatSubmodulesAreNotCheckedOut() throws IOException {
+    user.write(".gitmodules", "[submodule \"lib\"]\n\tpath = lib\n\turl = ../lib\n");
+    user.commitAll("submodule config");
+
+    create("sub", false);
+
+    assertThat(warnings).anyMatch(w -> w.contains("submodules are not checked out"));
+  }
+
+  @Test
+  void lfsPointerFilesStayPointers() throws Exception {
+    String pointer =
+        "version https://git-lfs.github.com/spec/v1\noid sha256:"
+            + "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n";
+    user.write(".gitattributes", "*.bin filter=lfs diff=lfs merge=lfs -text\n");
+    user.write("model.bin", pointer).commitAll("lfs pointer");
+
+    Workspaces.Prepared p = create("lfs", false);
+
+    assertThat(clone(p).read("model.bin")).isEqualTo(pointer);
+  }
+
+  @Test
   void refusesADirectoryThatIsNotARepository() throws IOException {
     Path plain = Files.createDirectories(tmp.resolve("plain"));
 
