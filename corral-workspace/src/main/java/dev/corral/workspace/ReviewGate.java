@@ -9,10 +9,6 @@ import java.util.List;
 final class ReviewGate {
   private ReviewGate() {}
 
-  static boolean blocks(ReviewReport report) {
-    return report.blocking();
-  }
-
   /** One line per blocking finding, {@code path:line: message}. */
   static List<String> blockingFindings(ReviewReport report) {
     return report.findings().stream()

