@@ -52,12 +52,12 @@ class WorkspaceAirlockTest {
   }
 
   private Result corral(String... args) {
+    return corral(CliStreams.piped(new ByteArrayInputStream(new byte[0])), args);
+  }
+
+  private Result corral(CliStreams streams, String... args) {
     CommandLine cl =
-        Main.commandLine(
-            dirs,
-            Map.of("PATH", "/usr/bin:/bin"),
-            HostPath.of(repo),
-            CliStreams.piped(new ByteArrayInputStream(new byte[0])));
+        Main.commandLine(dirs, Map.of("PATH", "/usr/bin:/bin"), HostPath.of(repo), streams);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));
@@ -142,6 +142,29 @@ class WorkspaceAirlockTest {
     assertThat(clone("keep")).exists();
     assertThat(corral("rm", "keep", "--force").code()).isZero();
     assertThat(clone("keep")).doesNotExist();
+  }
+
+  @Test
+  void rmAsksAtATerminalBeforeDroppingUnmergedWork() throws Exception {
+    corral("run", "--workspace-mode", "clone", "--name", "ask", "--", "sh", "-c", "echo x > x.txt");
+
+    Result no = corral(terminalAnswering("n\n"), "rm", "ask");
+
+    assertThat(no.code()).isEqualTo(2);
+    assertThat(no.err())
+        .contains("ask has 1 commit(s) on corral/ask you did not merge. Remove it and lose them?")
+        .contains("kept ask");
+    assertThat(clone("ask")).exists();
+
+    Result yes = corral(terminalAnswering("y\n"), "rm", "ask");
+
+    assertThat(yes.code()).as(yes.err()).isZero();
+    assertThat(clone("ask")).doesNotExist();
+  }
+
+  private static CliStreams terminalAnswering(String answer) {
+    return new CliStreams(
+        new ByteArrayInputStream(answer.getBytes(StandardCharsets.UTF_8)), false, true);
   }
 
   /** Code planted in the clone's .git that would touch {@link #marker} if git ran on the host. */
