@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 final class ConfigBuilder {
   @Nullable String backend;
   @Nullable String network;
+  @Nullable String workspaceMode;
   final List<EgressRules.Layer> egress = new ArrayList<>();
   final Map<String, String> resolve = new LinkedHashMap<>();
 
@@ -64,6 +65,7 @@ final class ConfigBuilder {
         Optional.ofNullable(timeout),
         new EgressRules(egress, resolve),
         warnings,
-        new AgentCatalog(agents));
+        new AgentCatalog(agents),
+        Optional.ofNullable(workspaceMode));
   }
 }

@@ -6,6 +6,7 @@ import dev.corral.cli.CliStreams;
 import dev.corral.core.CorralDirs;
 import dev.corral.core.HostPath;
 import dev.corral.engine.Engine;
+import dev.corral.workspace.Workspaces;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -65,7 +66,8 @@ public final class Main {
             env,
             streams,
             version(),
-            dirs);
+            dirs,
+            new Workspaces(dirs));
     return Cli.commandLine(ctx, args);
   }
 

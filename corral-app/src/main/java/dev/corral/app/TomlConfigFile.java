@@ -26,7 +26,8 @@ import org.tomlj.TomlTable;
 final class TomlConfigFile {
   private static final String TOP_KEYS =
       "valid top-level keys: backend, timeout, [network], [limits], [env], [filesystem],"
-          + " [agents.NAME]";
+          + " [agents.NAME], [workspace]";
+  private static final String WORKSPACE_KEYS = "valid keys in [workspace]: mode";
   private static final String NETWORK_KEYS = "valid keys in [network]: mode, allow, deny, resolve";
   private static final String LIMIT_KEYS =
       "valid keys in [limits]: memory, pids, cpus, cpu_time, file_size, open_files";
@@ -43,6 +44,8 @@ final class TomlConfigFile {
           Map.entry("limits", "[limits]"),
           Map.entry("env", "[env]"),
           Map.entry("filesystem", "[filesystem]"),
+          Map.entry("workspace", "[workspace]"),
+          Map.entry("workspace.mode", "mode = \"clone\""),
           Map.entry("limits.memory", "memory = \"4g\""),
           Map.entry("limits.pids", "pids = 1024"),
           Map.entry("limits.cpus", "cpus = 2.0"),
@@ -99,6 +102,7 @@ final class TomlConfigFile {
         case "env" -> table(path).keySet().forEach(k -> readEnv(List.of(key, k)));
         case "filesystem" -> table(path).keySet().forEach(k -> readFilesystem(List.of(key, k)));
         case "agents" -> readAgents(path);
+        case "workspace" -> table(path).keySet().forEach(k -> readWorkspace(List.of(key, k)));
         default -> throw unknown(path, TOP_KEYS);
       }
     }
@@ -181,6 +185,25 @@ final class TomlConfigFile {
     }
     into.agents.putAll(
         AgentTables.read(file.toString(), toml, path, new AgentCatalog(Map.copyOf(into.agents))));
+  }
+
+  /**
+   * {@code [workspace] mode}: {@code mount} or {@code clone}. Mount mode exposes the user's own
+   * repository, so an untrusted project file cannot choose it.
+   */
+  private void readWorkspace(List<String> path) {
+    if (!path.get(1).equals("mode")) {
+      throw unknown(path, WORKSPACE_KEYS);
+    }
+    String mode = string(path);
+    if (!mode.equals("mount") && !mode.equals("clone")) {
+      throw problem(path, "invalid workspace mode '" + mode + "'", "use \"mount\" or \"clone\"");
+    }
+    if (into.untrusted && mode.equals("mount")) {
+      into.ignored.add("[workspace] mode");
+    } else {
+      into.workspaceMode = mode;
+    }
   }
 
   private void readEnv(List<String> path) {

@@ -43,6 +43,29 @@ class ArchitectureTest {
           .allowEmptyShould(true);
 
   @ArchTest
+  static final ArchRule workspaceDependsOnlyOnCore =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.corral.workspace..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.corral.engine..",
+              "dev.corral.cli..",
+              "dev.corral.app..",
+              "dev.corral.nativebackend..",
+              "dev.corral.egress..");
+
+  @ArchTest
+  static final ArchRule jgitStaysInTheWorkspaceModule =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.corral.workspace..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.eclipse.jgit..");
+
+  @ArchTest
   static final ArchRule cliDoesNotDependOnAdapters =
       noClasses()
           .that()

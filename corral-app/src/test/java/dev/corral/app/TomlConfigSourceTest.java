@@ -48,6 +48,35 @@ class TomlConfigSourceTest {
   }
 
   @Test
+  void readsTheWorkspaceMode() throws IOException {
+    user("[workspace]\nmode = \"clone\"\n");
+
+    assertThat(load().workspaceMode()).contains("clone");
+  }
+
+  @Test
+  void anUntrustedProjectFileCanChooseCloneButNotMount() throws IOException {
+    Files.writeString(workspace.resolve("corral.toml"), "[workspace]\nmode = \"clone\"\n");
+    assertThat(load().workspaceMode()).contains("clone");
+
+    user("[workspace]\nmode = \"clone\"\n");
+    Files.writeString(workspace.resolve("corral.toml"), "[workspace]\nmode = \"mount\"\n");
+    CorralConfig config = load();
+
+    assertThat(config.workspaceMode()).contains("clone");
+    assertThat(config.warnings()).singleElement().asString().contains("not trusted");
+  }
+
+  @Test
+  void rejectsAnUnknownWorkspaceMode() throws IOException {
+    user("[workspace]\nmode = \"copy\"\n");
+
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("invalid workspace mode 'copy'");
+  }
+
+  @Test
   void usesTheDefaultsWithoutFiles() {
     CorralConfig config = load();
     assertThat(config).isEqualTo(CorralConfig.DEFAULT.withAgents(config.agents()));
@@ -250,7 +279,7 @@ class TomlConfigSourceTest {
         .extracting(e -> ((ConfigException) e).hint().orElseThrow())
         .isEqualTo(
             "valid top-level keys: backend, timeout, [network], [limits], [env], [filesystem],"
-                + " [agents.NAME]");
+                + " [agents.NAME], [workspace]");
   }
 
   @Test

@@ -74,6 +74,12 @@ public final class Cli {
     commands.put(
         "egress",
         () -> new CommandLine(new EgressCommand()).addSubcommand(new EgressLogCommand(ctx)));
+    commands.put("ls", () -> new CommandLine(new LsCommand(ctx)));
+    commands.put("diff", () -> new CommandLine(new DiffCommand(ctx)));
+    commands.put("review", () -> new CommandLine(new ReviewCommand(ctx)));
+    commands.put("merge", () -> new CommandLine(new MergeCommand(ctx)));
+    commands.put("apply", () -> new CommandLine(new ApplyCommand(ctx)));
+    commands.put("rm", () -> new CommandLine(new RmCommand(ctx)));
     commands.put("trust", () -> new CommandLine(new TrustCommand(ctx)));
     commands.put("version", () -> new CommandLine(new VersionCommand(ctx.version())));
     commands.put("completion", () -> new CommandLine(new CompletionCommand()));

@@ -7,6 +7,7 @@ import dev.corral.core.EventSink;
 import dev.corral.core.HostPath;
 import dev.corral.core.ProjectTrust;
 import dev.corral.engine.Engine;
+import dev.corral.workspace.Workspaces;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -26,6 +27,8 @@ import java.util.function.Function;
  * @param streams how standard input and output are connected
  * @param version Corral's version, e.g. {@code 0.1.0}
  * @param dirs where Corral keeps its files (agent state lives under {@code data})
+ * @param workspaces the clone workspaces ({@code --workspace-mode clone}, {@code corral diff},
+ *     {@code merge}, {@code apply}, {@code rm}, {@code ls})
  */
 public record CliContext(
     Function<EventSink, Engine> engines,
@@ -36,9 +39,33 @@ public record CliContext(
     Map<String, String> env,
     CliStreams streams,
     String version,
-    CorralDirs dirs) {
+    CorralDirs dirs,
+    Workspaces workspaces) {
 
   public CliContext {
     env = Map.copyOf(env);
+  }
+
+  /** A context whose agent state and clone workspaces live under the current user's directories. */
+  public CliContext(
+      Function<EventSink, Engine> engines,
+      ConfigSource config,
+      EgressAdmin egress,
+      ProjectTrust trust,
+      HostPath workingDirectory,
+      Map<String, String> env,
+      CliStreams streams,
+      String version) {
+    this(
+        engines,
+        config,
+        egress,
+        trust,
+        workingDirectory,
+        env,
+        streams,
+        version,
+        CorralDirs.current(),
+        new Workspaces(CorralDirs.current()));
   }
 }

@@ -2,13 +2,17 @@ package dev.corral.cli;
 
 import dev.corral.core.AgentPreset;
 import dev.corral.core.CorralConfig;
+import dev.corral.core.CorralException;
 import dev.corral.core.HostPath;
 import dev.corral.core.SandboxSpec;
 import dev.corral.core.Stdio;
 import dev.corral.core.UsageException;
 import dev.corral.engine.Engine;
 import dev.corral.engine.Sandbox;
+import dev.corral.workspace.SandboxRunner;
+import dev.corral.workspace.Workspaces;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,6 +84,9 @@ final class RunCommand implements Callable<Integer> {
                         workspace,
                         HostPath.of(System.getProperty("user.home"))))
             .orElse(null);
+    if (options.cloneMode(config)) {
+      return runInClone(stdio, workspace, config, agent);
+    }
     SandboxSpec sandboxSpec = options.toSpec(ctx, config, stdio, agent);
     return execute(ctx, sandboxSpec, options.backend(config), stdio, spec);
   }
@@ -132,6 +139,65 @@ final class RunCommand implements Callable<Integer> {
       reportDenied(sandbox.deniedHosts(), cl);
       return code;
     }
+  }
+
+  /**
+   * Runs the sandbox in a fresh clone of the workspace's repository, and saves its work to the
+   * clone's branch when it ends, however it ends. After a crash of this process, the next corral
+   * command that touches workspaces saves it.
+   */
+  private int runInClone(
+      Stdio stdio, HostPath workspace, CorralConfig config, @Nullable AgentLaunch agent)
+      throws InterruptedException {
+    CommandLine cl = spec.commandLine();
+    Engine engine = ctx.engines().apply(new EventRenderer(cl.getErr(), RootCommand.debug(spec)));
+    SandboxRunner runner = s -> engine.run(s, options.backend(config));
+    Workspaces workspaces = ctx.workspaces();
+    Workspaces.Prepared clone =
+        workspaces.create(
+            workspace, options.id(), options.withChanges, options.label(), w -> warn(cl, w));
+    SandboxSpec sandboxSpec =
+        options.toSpec(ctx, config, stdio, agent, clone.directory(), clone.mounts());
+    RuntimeException failure = null;
+    int code = 0;
+    try {
+      code = execute(ctx, sandboxSpec, options.backend(config), stdio, spec);
+    } catch (RuntimeException e) {
+      failure = e;
+    } finally {
+      try {
+        Workspaces.Saved saved = workspaces.stop(clone.name(), runner);
+        cl.getErr()
+            .println(
+                "corral: work of "
+                    + saved.name()
+                    + " is on branch "
+                    + saved.branch()
+                    + " ("
+                    + saved.changedFiles()
+                    + " files changed); review it with `corral diff "
+                    + saved.name()
+                    + "`, take it with `corral merge "
+                    + saved.name()
+                    + "`");
+        cl.getErr().flush();
+      } catch (CorralException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return code;
+  }
+
+  private static void warn(CommandLine cl, String warning) {
+    cl.getErr().println("corral: warning: " + warning);
+    cl.getErr().flush();
   }
 
   private Stdio stdio() {

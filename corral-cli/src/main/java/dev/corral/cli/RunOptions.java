@@ -32,6 +32,20 @@ final class RunOptions {
       description = "Directory the sandbox may write (default: the current directory).")
   @Nullable String workspace;
 
+  @Option(
+      names = "--workspace-mode",
+      paramLabel = "MODE",
+      description =
+          "mount: the sandbox writes the workspace in place; clone: it works in its own clone on"
+              + " branch corral/NAME, and changes come back through corral diff/merge/apply"
+              + " (default: [workspace] mode, else mount).")
+  @Nullable String workspaceMode;
+
+  @Option(
+      names = "--with-changes",
+      description = "With --workspace-mode clone: carry your uncommitted changes into the clone.")
+  boolean withChanges;
+
   @Option(names = "--backend", paramLabel = "NAME", description = "Backend, e.g. native.")
   @Nullable String backend;
 
@@ -104,6 +118,43 @@ final class RunOptions {
     return workspace == null ? ctx.workingDirectory() : path(ctx, workspace);
   }
 
+  private @Nullable SandboxId id;
+
+  /** The sandbox's name: {@code --name}, else a random one chosen once. */
+  SandboxId id() {
+    if (id == null) {
+      id = name == null ? SandboxId.random() : SandboxId.of(name);
+    }
+    return id;
+  }
+
+  /** Whether the sandbox works in a clone: {@code --workspace-mode}, else the configuration. */
+  boolean cloneMode(CorralConfig config) {
+    String mode = workspaceMode != null ? workspaceMode : config.workspaceMode().orElse("mount");
+    boolean clone =
+        switch (mode) {
+          case "clone" -> true;
+          case "mount" -> false;
+          default ->
+              throw new UsageException(
+                  "invalid --workspace-mode '" + mode + "'", "use mount or clone");
+        };
+    if (withChanges && !clone) {
+      throw new UsageException(
+          "--with-changes needs a clone workspace", "add --workspace-mode clone");
+    }
+    return clone;
+  }
+
+  /** What runs, for commit authors and listings: the command's file name, or {@code shell}. */
+  String label() {
+    if (command.isEmpty()) {
+      return "shell";
+    }
+    String first = command.getFirst();
+    return first.substring(first.lastIndexOf('/') + 1);
+  }
+
   /** The backend: {@code --backend}, else the configured one, else empty (Corral chooses). */
   Optional<String> backend(CorralConfig config) {
     return backend != null ? Optional.of(backend) : config.backend();
@@ -121,6 +172,17 @@ final class RunOptions {
    */
   SandboxSpec toSpec(
       CliContext ctx, CorralConfig config, Stdio stdio, @Nullable AgentLaunch agent) {
+    return toSpec(ctx, config, stdio, agent, workspace(ctx), List.of());
+  }
+
+  /** Like {@link #toSpec(CliContext, CorralConfig, Stdio, AgentLaunch)} on another workspace. */
+  SandboxSpec toSpec(
+      CliContext ctx,
+      CorralConfig config,
+      Stdio stdio,
+      @Nullable AgentLaunch agent,
+      HostPath workspace,
+      List<Mount> extraMounts) {
     if (lockdown && agent == null) {
       throw new UsageException(
           "--lockdown needs an agent preset", "name one, e.g. corral run --lockdown claude");
@@ -135,7 +197,7 @@ final class RunOptions {
           "--lockdown allows no --mount, --env or --allow",
           "drop them, or drop --lockdown to run with them");
     }
-    SandboxId id = name == null ? SandboxId.random() : SandboxId.of(name);
+    SandboxId id = id();
     ResourceLimits resources = limits.applyTo(config.limits());
     HostPath home = HostPath.of(System.getProperty("user.home"));
     List<HostPath> hidden = new ArrayList<>(config.hidden());
@@ -149,7 +211,7 @@ final class RunOptions {
             ? agent.command()
             : command.isEmpty() ? LoginShell.command(ctx.env()) : command;
     var spec =
-        SandboxSpec.builder(id, workspace(ctx))
+        SandboxSpec.builder(id, workspace)
             .command(argv.isEmpty() ? LoginShell.command(ctx.env()) : argv)
             .env(lockdown ? Map.of() : config.env())
             .filesystem(FilesystemPolicy.defaults(home, hidden))
@@ -167,6 +229,7 @@ final class RunOptions {
     if (!lockdown) {
       config.mounts().forEach(spec::mount);
     }
+    extraMounts.forEach(spec::mount);
     mounts.forEach(m -> spec.mount(Mount.parse(anchored(ctx, m))));
     env.forEach(e -> spec.env(variable(ctx, e)));
     if (stdio == Stdio.TTY) {

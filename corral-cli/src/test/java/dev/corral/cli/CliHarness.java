@@ -53,7 +53,8 @@ final class CliHarness {
             env,
             streams,
             "0.1.0",
-            dirs);
+            dirs,
+            new dev.corral.workspace.Workspaces(dirs));
     // The production path: only the commands the arguments name are built.
     CommandLine cl = Cli.commandLine(ctx, java.util.List.of(args));
     StringWriter out = new StringWriter();

@@ -210,6 +210,39 @@ class RunCommandTest {
   }
 
   @Test
+  void rejectsWithChangesInMountMode() {
+    var result = cli.run("run", "--with-changes", "true");
+
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err())
+        .isEqualTo(
+            """
+            corral: error: --with-changes needs a clone workspace
+              hint: add --workspace-mode clone
+            """);
+    assertThat(backend.started).isNull();
+  }
+
+  @Test
+  void rejectsAnUnknownWorkspaceMode() {
+    var result = cli.run("run", "--workspace-mode", "copy", "true");
+
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).startsWith("corral: error: invalid --workspace-mode 'copy'");
+  }
+
+  @Test
+  void cloneModeOutsideARepositoryExplainsItAndStartsNothing() {
+    var result = cli.run("run", "--workspace-mode", "clone", "true");
+
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("--workspace-mode clone needs a git repository, but " + workdir)
+        .contains("hint: run `git init");
+    assertThat(backend.started).isNull();
+  }
+
+  @Test
   void rejectsTtyWithoutATerminal() {
     var result = cli.run("run", "--tty", "true");
 

@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param warnings one-line messages for the user about settings that were ignored, e.g. the network
  *     rules of a project file that is not trusted; the CLI prints them
  * @param agents the agent presets: Corral's catalog with the user's {@code [agents.NAME]} on top
+ * @param workspaceMode the {@code [workspace]} mode as written ({@code "mount"} or {@code
+ *     "clone"}); empty means mount
  */
 public record CorralConfig(
     Optional<String> backend,
@@ -33,7 +35,8 @@ public record CorralConfig(
     Optional<Duration> timeout,
     EgressRules egress,
     List<String> warnings,
-    AgentCatalog agents) {
+    AgentCatalog agents,
+    Optional<String> workspaceMode) {
 
   public static final CorralConfig DEFAULT =
       new CorralConfig(
@@ -46,7 +49,8 @@ public record CorralConfig(
           Optional.empty(),
           EgressRules.NONE,
           List.of(),
-          AgentCatalog.EMPTY);
+          AgentCatalog.EMPTY,
+          Optional.empty());
 
   public CorralConfig {
     env = Map.copyOf(env);
@@ -68,7 +72,7 @@ public record CorralConfig(
     this(backend, limits, env, mounts, hidden, network, timeout, egress, List.of());
   }
 
-  /** A configuration without agent presets. */
+  /** A configuration without agent presets or workspace mode (mount mode). */
   public CorralConfig(
       Optional<String> backend,
       ResourceLimits limits,
@@ -89,12 +93,23 @@ public record CorralConfig(
         timeout,
         egress,
         warnings,
-        AgentCatalog.EMPTY);
+        AgentCatalog.EMPTY,
+        Optional.empty());
   }
 
   /** The same configuration with {@code value} as its agent presets. */
   public CorralConfig withAgents(AgentCatalog value) {
     return new CorralConfig(
-        backend, limits, env, mounts, hidden, network, timeout, egress, warnings, value);
+        backend,
+        limits,
+        env,
+        mounts,
+        hidden,
+        network,
+        timeout,
+        egress,
+        warnings,
+        value,
+        workspaceMode);
   }
 }

@@ -1,0 +1,243 @@
+package dev.corral.workspace;
+
+import dev.corral.core.EnvironmentException;
+import dev.corral.core.UsageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Creates a clone workspace from the user's repository, before any sandbox runs in it, so the host
+ * may use the git command line in both. The clone borrows the user's objects through alternates
+ * ({@code git clone --shared}) instead of hard links, so nothing in it can rewrite the user's
+ * object files; a sandbox sees the user's object directory read-only.
+ */
+final class Cloner {
+  private final WorkspaceStore store;
+
+  Cloner(WorkspaceStore store) {
+    this.store = store;
+  }
+
+  /** The user's repository that {@code dir} is in, or a usage error for clone mode. */
+  static Path topLevel(Path dir) {
+    HostGit.Result r = HostGit.run(dir, List.of("rev-parse", "--show-toplevel"));
+    if (!r.ok()) {
+      throw new UsageException(
+          "--workspace-mode clone needs a git repository, but " + dir + " is not in one",
+          "run `git init && git add -A && git commit -m init` there, or use --workspace-mode"
+              + " mount");
+    }
+    return Path.of(r.out().strip());
+  }
+
+  Metadata create(
+      Path dir, String name, boolean withChanges, String command, Consumer<String> warnings) {
+    Path repo = topLevel(dir);
+    HostGit.Result head =
+        HostGit.run(repo, List.of("rev-parse", "--verify", "-q", "HEAD^{commit}"));
+    if (!head.ok()) {
+      throw new UsageException(
+          "the repository " + repo + " has no commits yet, so there is nothing to clone",
+          "commit something first, or use --workspace-mode mount");
+    }
+    String base = head.out().strip();
+    if (store.find(name).isPresent() || Files.exists(store.dir(name))) {
+      throw new UsageException(
+          "a clone workspace named '" + name + "' already exists",
+          "choose another --name, or remove it with `corral rm " + name + "`");
+    }
+    String objects =
+        HostGit.output(
+            repo,
+            List.of("rev-parse", "--path-format=absolute", "--git-path", "objects"),
+            "cannot find the object directory of " + repo);
+    warnAboutRepository(repo, withChanges, warnings);
+    String carried = withChanges ? carryChanges(repo, base, name) : null;
+    Path partial = store.root().resolve(name + ".partial");
+    WorkspaceStore.delete(partial);
+    try {
+      Files.createDirectories(partial);
+      String branch = "corral/" + name;
+      Path clone = partial.resolve("clone");
+      git(
+          repo,
+          "cannot clone " + repo,
+          "clone",
+          "-q",
+          "--shared",
+          "--no-checkout",
+          "--",
+          repo.toString(),
+          clone.toString());
+      git(clone, "cannot check out " + base, "checkout", "-q", "-b", branch, base);
+      if (carried != null) {
+        git(
+            clone,
+            "cannot carry in your uncommitted changes",
+            "restore",
+            "--source=" + carried,
+            "--worktree",
+            "--",
+            ":/");
+      }
+      Vault.create(partial.resolve("vault.git"), Path.of(objects), branch, base);
+      pinInUserRepository(repo, name, base);
+      Metadata meta =
+          new Metadata(
+              name,
+              repo.toString(),
+              objects,
+              base,
+              branch,
+              command,
+              Instant.now().toString(),
+              Metadata.State.RUNNING,
+              0,
+              null,
+              null,
+              carried,
+              null,
+              null,
+              null);
+      WorkspaceStore.write(partial, meta);
+      Files.move(partial, store.dir(name));
+      return meta;
+    } catch (IOException | RuntimeException e) {
+      try {
+        WorkspaceStore.delete(partial);
+        unpin(repo, name);
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new EnvironmentException(
+          "cannot create the clone workspace under " + partial + ": " + e.getMessage(),
+          "check free space and permissions of " + store.root(),
+          e);
+    }
+  }
+
+  private static void warnAboutRepository(Path repo, boolean withChanges, Consumer<String> warn) {
+    if (Files.isRegularFile(repo.resolve(".gitmodules"))) {
+      warn.accept(
+          "submodules are not checked out in clone workspaces; their directories stay empty");
+    }
+    if (!withChanges) {
+      HostGit.Result status = HostGit.run(repo, List.of("status", "--porcelain"));
+      if (status.ok() && !status.out().isBlank()) {
+        warn.accept(
+            "your uncommitted changes in "
+                + repo
+                + " are not carried into the clone (pass --with-changes to carry them in)");
+      }
+    }
+  }
+
+  /**
+   * A commit on top of {@code base} with the user's staged, unstaged and untracked (not ignored)
+   * changes, or null when there are none. Built with a temporary index, so the user's index and
+   * working tree stay as they are.
+   */
+  private static @Nullable String carryChanges(Path repo, String base, String name) {
+    Path index;
+    try {
+      index = Files.createTempFile("corral-index-", "");
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot create a temporary index: " + e.getMessage(), null);
+    }
+    try {
+      Path real =
+          Path.of(
+              HostGit.output(
+                  repo,
+                  List.of("rev-parse", "--path-format=absolute", "--git-path", "index"),
+                  "no index"));
+      if (Files.exists(real)) {
+        Files.copy(real, index, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        Files.delete(index);
+      }
+      Map<String, String> env = Map.of("GIT_INDEX_FILE", index.toString());
+      check(HostGit.run(repo, List.of("add", "-A", "--", ":/"), env), "cannot read your changes");
+      HostGit.Result tree = HostGit.run(repo, List.of("write-tree"), env);
+      check(tree, "cannot record your changes");
+      String baseTree = HostGit.output(repo, List.of("rev-parse", base + "^{tree}"), "no tree");
+      if (tree.out().strip().equals(baseTree)) {
+        return null;
+      }
+      HostGit.Result commit =
+          HostGit.run(
+              repo,
+              List.of(
+                  "commit-tree",
+                  tree.out().strip(),
+                  "-p",
+                  base,
+                  "-m",
+                  "corral: uncommitted changes carried into " + name),
+              Map.of(
+                  "GIT_AUTHOR_NAME",
+                  "corral",
+                  "GIT_AUTHOR_EMAIL",
+                  "corral",
+                  "GIT_COMMITTER_NAME",
+                  "corral",
+                  "GIT_COMMITTER_EMAIL",
+                  "corral"));
+      check(commit, "cannot record your changes");
+      String sha = commit.out().strip();
+      git(repo, "cannot pin your changes", "update-ref", "refs/corral/" + name + "/changes", sha);
+      return sha;
+    } catch (IOException e) {
+      throw new EnvironmentException(
+          "cannot copy the index of " + repo + ": " + e.getMessage(), null, e);
+    } finally {
+      try {
+        Files.deleteIfExists(index);
+      } catch (IOException ignored) {
+        // a stray temp file is harmless
+      }
+    }
+  }
+
+  /**
+   * Keeps the base reachable in the user's repository while the workspace exists: the clone and
+   * vault borrow its objects, and {@code git gc} would otherwise prune them after a rebase.
+   */
+  private static void pinInUserRepository(Path repo, String name, String base) {
+    git(repo, "cannot pin the base commit", "update-ref", "refs/corral/" + name + "/base", base);
+  }
+
+  /** Deletes every {@code refs/corral/<name>/*} in the user's repository; absent ones are fine. */
+  static void unpin(Path repo, String name) {
+    if (!Files.isDirectory(repo)) {
+      return;
+    }
+    HostGit.Result refs =
+        HostGit.run(
+            repo, List.of("for-each-ref", "--format=%(refname)", "refs/corral/" + name + "/"));
+    if (refs.ok()) {
+      for (String ref : refs.out().strip().lines().filter(l -> !l.isBlank()).toList()) {
+        HostGit.run(repo, List.of("update-ref", "-d", ref));
+      }
+    }
+  }
+
+  private static void git(Path dir, String what, String... args) {
+    check(HostGit.run(dir, List.of(args)), what);
+  }
+
+  private static void check(HostGit.Result r, String what) {
+    if (!r.ok()) {
+      throw new EnvironmentException(what + ": " + r.reason(), null);
+    }
+  }
+}
