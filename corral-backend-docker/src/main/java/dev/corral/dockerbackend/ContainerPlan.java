@@ -55,9 +55,21 @@ final class ContainerPlan {
    * @param directory the sandbox's directory on the host
    * @param seccomp the seccomp profile (JSON)
    * @param image the image to run (id or reference)
+   * @param podman whether the engine is Podman, whose tmpfs mounts take {@code U} instead of {@code
+   *     uid=} and {@code gid=} to belong to the sandbox's user
    */
   record Layout(
-      String home, int uid, int gid, HostDirectory directory, String seccomp, String image) {}
+      String home,
+      int uid,
+      int gid,
+      HostDirectory directory,
+      String seccomp,
+      String image,
+      boolean podman) {
+    String tmpfsOwner() {
+      return podman ? "U" : "uid=" + uid + ",gid=" + gid;
+    }
+  }
 
   private ContainerPlan(SandboxSpec spec, Layout layout) {
     this.spec = spec;
@@ -121,9 +133,8 @@ final class ContainerPlan {
     tmpfs.put("/tmp", "rw,nosuid,nodev,mode=1777");
     tmpfs.put("/var/tmp", "rw,nosuid,nodev,mode=1777");
     // Owned by the sandbox's user: the engine copies the image's /run mode over a mode= option.
-    tmpfs.put("/run", "rw,nosuid,nodev,mode=0755,uid=" + layout.uid() + ",gid=" + layout.gid());
-    tmpfs.put(
-        layout.home(), "rw,nosuid,nodev,mode=0700,uid=" + layout.uid() + ",gid=" + layout.gid());
+    tmpfs.put("/run", "rw,nosuid,nodev,mode=0755," + layout.tmpfsOwner());
+    tmpfs.put(layout.home(), "rw,nosuid,nodev,mode=0700," + layout.tmpfsOwner());
     long cpuSeconds = Math.max(1, limits.cpuTime().toSeconds());
     HostConfig host =
         HostConfig.newHostConfig()
@@ -142,12 +153,15 @@ final class ContainerPlan {
             .withPidsLimit(gvisor() ? Math.max(16384L, limits.pids()) : (long) limits.pids())
             .withIpcMode("private")
             .withUlimits(
-                List.of(
-                    new Ulimit("nofile", (long) limits.openFiles(), (long) limits.openFiles()),
-                    new Ulimit(
-                        "fsize", (Long) limits.fileSizeBytes(), (Long) limits.fileSizeBytes()),
-                    // SIGXCPU at the soft limit; the hard limit a second later kills for sure.
-                    new Ulimit("cpu", (Long) cpuSeconds, (Long) (cpuSeconds + 1))))
+                ulimits(
+                    limits,
+                    cpuSeconds,
+                    List.of(
+                        new Ulimit("nofile", (long) limits.openFiles(), (long) limits.openFiles()),
+                        new Ulimit(
+                            "fsize", (Long) limits.fileSizeBytes(), (Long) limits.fileSizeBytes()),
+                        // SIGXCPU at the soft limit; the hard limit a second later kills for sure.
+                        new Ulimit("cpu", (Long) cpuSeconds, (Long) (cpuSeconds + 1)))))
             .withAutoRemove(false);
     if (limits.capsCpu()) {
       host.withNanoCPUs(Math.round(limits.cpus() * 1_000_000_000L));
@@ -168,6 +182,36 @@ final class ContainerPlan {
   /** Whether {@code spec} runs under gVisor, whose kernel differs in the limits it enforces. */
   static boolean gvisor(SandboxSpec spec) {
     return spec.container().runtime().map(r -> r.contains("runsc")).orElse(false);
+  }
+
+  /**
+   * The rlimits, plus for Podman the process limit at this host's hard limit: Podman otherwise asks
+   * for more than a host without CAP_SYS_RESOURCE lets it set.
+   */
+  private List<Ulimit> ulimits(ResourceLimits limits, long cpuSeconds, List<Ulimit> base) {
+    if (!layout.podman()) {
+      return base;
+    }
+    List<Ulimit> all = new ArrayList<>(base);
+    hardProcessLimit().ifPresent(n -> all.add(new Ulimit("nproc", n, n)));
+    return all;
+  }
+
+  /** The hard RLIMIT_NPROC of this process, from /proc/self/limits; empty when unlimited. */
+  static Optional<Long> hardProcessLimit() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+        if (line.startsWith("Max processes")) {
+          String[] fields = line.substring("Max processes".length()).strip().split("\\s+", -1);
+          return fields.length > 1 && !fields[1].equals("unlimited")
+              ? Optional.of(Long.parseLong(fields[1]))
+              : Optional.empty();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
   }
 
   /** Read-only binds over protected workspace entries; placeholders where they do not exist. */

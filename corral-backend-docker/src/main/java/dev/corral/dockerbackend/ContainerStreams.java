@@ -54,17 +54,20 @@ final class ContainerStreams implements Closeable {
   }
 
   /**
-   * Attaches to {@code container} (created, not yet started, so that no output is missed) on the
-   * engine at {@code host}.
+   * Attaches to {@code container} on the engine at {@code host}: before it starts, so that no
+   * output is missed, or with {@code replay} after it started (Podman attaches only to running
+   * containers), replaying what it wrote so far.
    */
-  static ContainerStreams attach(String host, String container, Stdio stdio) {
+  static ContainerStreams attach(String host, String container, Stdio stdio, boolean replay) {
     SocketChannel channel = null;
     try {
       channel = open(host);
       String request =
           "POST /containers/"
               + container
-              + "/attach?stream=1&stdin=1&stdout=1&stderr=1 HTTP/1.1\r\n"
+              + "/attach?stream=1&stdin=1&stdout=1&stderr=1"
+              + (replay ? "&logs=1" : "")
+              + " HTTP/1.1\r\n"
               + "Host: docker\r\nContent-Type: text/plain\r\nConnection: Upgrade\r\n"
               + "Upgrade: tcp\r\n\r\n";
       writeFully(channel, request.getBytes(StandardCharsets.US_ASCII));

@@ -47,6 +47,7 @@ final class DockerBackend implements Backend {
   private final Path root;
   private final Images images;
   private final Seccomp seccomp;
+  private volatile DockerEngine.@Nullable EngineInfo info;
 
   DockerBackend(DockerEngine engine, Path runtime, Images images) {
     this.engine = engine;
@@ -81,13 +82,22 @@ final class DockerBackend implements Backend {
               who.uid(),
               who.gid(),
               directory,
-              seccomp.profile(runtime.orElse("")),
-              image.id());
+              seccompOption(runtime.orElse(""), directory),
+              image.id(),
+              info().product().equals("Podman"));
       container = create(spec, layout, directory);
       shareGatewaySocket(spec, who);
       requireCommand(spec, container, image.path());
-      streams = attach(spec, container);
+      boolean podman = info().product().equals("Podman");
+      if (!podman) {
+        streams = attach(spec, container, false);
+      }
       engine.client().startContainerCmd(container).exec();
+      ContainerStreams attached = podman ? attach(spec, container, true) : streams;
+      streams = attached;
+      if (attached == null) {
+        throw new IllegalStateException("not attached");
+      }
       long pid = pidOf(container);
       DockerSandboxProcess process =
           new DockerSandboxProcess(
@@ -96,7 +106,7 @@ final class DockerBackend implements Backend {
               container,
               pid,
               spec.limits(),
-              streams,
+              attached,
               directory,
               ContainerPlan.gvisor(spec));
       events.accept(
@@ -110,6 +120,31 @@ final class DockerBackend implements Backend {
       cleanUp(container, directory, failure);
       throw failure;
     }
+  }
+
+  /**
+   * The profile itself for Docker; for Podman, whose compatible API takes only a path, the path of
+   * a copy in the sandbox's directory (Podman's service runs on this host).
+   */
+  private String seccompOption(String runtime, HostDirectory directory) {
+    String profile = seccomp.profile(runtime);
+    if (!info().product().equals("Podman")) {
+      return profile;
+    }
+    try {
+      return Files.writeString(directory.dir().resolve("seccomp.json"), profile).toString();
+    } catch (IOException e) {
+      throw new SandboxException("cannot write the seccomp profile: " + e.getMessage(), null, e);
+    }
+  }
+
+  private DockerEngine.EngineInfo info() {
+    DockerEngine.EngineInfo known = info;
+    if (known == null) {
+      known = engine.info();
+      info = known;
+    }
+    return known;
   }
 
   private RuntimeException translate(RuntimeException e) {
@@ -155,7 +190,7 @@ final class DockerBackend implements Backend {
   }
 
   private void requireRuntime(String runtime) {
-    List<String> offered = engine.info().runtimes();
+    List<String> offered = info().runtimes();
     if (!offered.isEmpty() && !offered.contains(runtime)) {
       throw new EnvironmentException(
           "the container runtime '"
@@ -206,9 +241,9 @@ final class DockerBackend implements Backend {
     }
   }
 
-  private ContainerStreams attach(SandboxSpec spec, String container) {
+  private ContainerStreams attach(SandboxSpec spec, String container, boolean replay) {
     try {
-      return ContainerStreams.attach(engine.host(), container, spec.stdio());
+      return ContainerStreams.attach(engine.host(), container, spec.stdio(), replay);
     } catch (java.io.UncheckedIOException e) {
       throw engine.translate(e, "attach to sandbox " + spec.id());
     }

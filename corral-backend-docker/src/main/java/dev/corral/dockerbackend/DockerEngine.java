@@ -156,14 +156,15 @@ final class DockerEngine implements AutoCloseable {
   RuntimeException translate(Throwable e, String doing) {
     String chain = causeChain(e);
     String lower = chain.toLowerCase(Locale.ROOT);
-    if (lower.contains("permission denied") || lower.contains("access denied")) {
+    boolean transport = !(e instanceof DockerException);
+    if (transport && (lower.contains("permission denied") || lower.contains("access denied"))) {
       return new EnvironmentException(
           "permission denied on the Docker socket " + socketPath(),
           "add your user to the docker group (`sudo usermod -aG docker $USER`, then log in again),"
               + " or set DOCKER_HOST to an engine you may use",
           e);
     }
-    if (lower.contains("no such file")
+    if (transport && lower.contains("no such file")
         || lower.contains("connection refused")
         || lower.contains("connect timed out")
         || lower.contains("connectexception")
@@ -185,6 +186,10 @@ final class DockerEngine implements AutoCloseable {
   /** The engine's own message from an API error body such as {@code {"message":"..."}}. */
   static String engineMessage(DockerException e) {
     String message = e.getMessage() == null ? "" : e.getMessage();
+    if (message.length() > 600) {
+      // Engines echo large request parts (a seccomp profile) back; the cause keeps it all.
+      message = message.substring(0, 300) + " ... " + message.substring(message.length() - 200);
+    }
     int start = message.indexOf("{\"message\":\"");
     if (start >= 0) {
       try {

@@ -1,8 +1,11 @@
 package dev.corral.dockerbackend;
 
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
 import dev.corral.core.Limit;
 import dev.corral.core.ResourceLimits;
 import dev.corral.core.SandboxException;
@@ -12,7 +15,9 @@ import dev.corral.core.SandboxProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -268,6 +273,49 @@ final class DockerSandboxProcess implements SandboxProcess {
       LOG.log(System.Logger.Level.DEBUG, "resize of " + id + " failed", e);
     }
   }
+
+  /**
+   * Runs {@code command} in the running sandbox, as its user, in its workspace and environment, and
+   * waits for it (at most {@code timeout}).
+   */
+  ExecResult exec(List<String> command, Duration timeout) throws InterruptedException {
+    try {
+      String exec =
+          engine
+              .client()
+              .execCreateCmd(container)
+              .withCmd(command.toArray(String[]::new))
+              .withAttachStdout(true)
+              .withAttachStderr(true)
+              .exec()
+              .getId();
+      StringBuilder out = new StringBuilder();
+      StringBuilder err = new StringBuilder();
+      engine
+          .client()
+          .execStartCmd(exec)
+          .exec(
+              new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                  String text = new String(frame.getPayload(), StandardCharsets.UTF_8);
+                  synchronized (out) {
+                    (frame.getStreamType() == StreamType.STDERR ? err : out).append(text);
+                  }
+                }
+              })
+          .awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      Long code = engine.client().inspectExecCmd(exec).exec().getExitCodeLong();
+      synchronized (out) {
+        return new ExecResult(code == null ? -1 : code.intValue(), out.toString(), err.toString());
+      }
+    } catch (RuntimeException e) {
+      throw engine.translate(e, "run a command in sandbox " + id);
+    }
+  }
+
+  /** How a command run with {@link #exec} ended; exit code -1 while it still runs. */
+  record ExecResult(int exitCode, String stdout, String stderr) {}
 
   @Override
   public void pause() {
