@@ -154,8 +154,6 @@ final class ContainerPlan {
             .withIpcMode("private")
             .withUlimits(
                 ulimits(
-                    limits,
-                    cpuSeconds,
                     List.of(
                         new Ulimit("nofile", (long) limits.openFiles(), (long) limits.openFiles()),
                         new Ulimit(
@@ -188,7 +186,7 @@ final class ContainerPlan {
    * The rlimits, plus for Podman the process limit at this host's hard limit: Podman otherwise asks
    * for more than a host without CAP_SYS_RESOURCE lets it set.
    */
-  private List<Ulimit> ulimits(ResourceLimits limits, long cpuSeconds, List<Ulimit> base) {
+  private List<Ulimit> ulimits(List<Ulimit> base) {
     if (!layout.podman()) {
       return base;
     }

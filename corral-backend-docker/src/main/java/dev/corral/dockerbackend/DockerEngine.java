@@ -164,11 +164,12 @@ final class DockerEngine implements AutoCloseable {
               + " or set DOCKER_HOST to an engine you may use",
           e);
     }
-    if (transport && lower.contains("no such file")
-        || lower.contains("connection refused")
-        || lower.contains("connect timed out")
-        || lower.contains("connectexception")
-        || lower.contains("unknownhost")) {
+    if (transport
+        && (lower.contains("no such file")
+            || lower.contains("connection refused")
+            || lower.contains("connect timed out")
+            || lower.contains("connectexception")
+            || lower.contains("unknownhost"))) {
       return new EnvironmentException(
           "the Docker engine at " + host + " is not running",
           "start it (`sudo systemctl start docker`, or `sudo dockerd &`), or point DOCKER_HOST at a"

@@ -1,9 +1,11 @@
 package dev.corral.cli;
 
+import dev.corral.core.ContainerSpec;
 import dev.corral.core.CorralConfig;
 import dev.corral.core.EgressRules;
 import dev.corral.core.FilesystemPolicy;
 import dev.corral.core.HostPath;
+import dev.corral.core.ImageSource;
 import dev.corral.core.Mount;
 import dev.corral.core.NetworkMode;
 import dev.corral.core.ResourceLimits;
@@ -32,8 +34,22 @@ final class RunOptions {
       description = "Directory the sandbox may write (default: the current directory).")
   @Nullable String workspace;
 
-  @Option(names = "--backend", paramLabel = "NAME", description = "Backend, e.g. native.")
+  @Option(names = "--backend", paramLabel = "NAME", description = "Backend, e.g. native or docker.")
   @Nullable String backend;
+
+  @Option(
+      names = "--image",
+      paramLabel = "IMAGE",
+      description =
+          "Container image (docker backend): base, node, python, go, java, devcontainer, a"
+              + " Dockerfile path, or an image reference.")
+  @Nullable String image;
+
+  @Option(
+      names = "--runtime",
+      paramLabel = "NAME",
+      description = "OCI runtime (docker backend): runc or runsc (gVisor).")
+  @Nullable String runtime;
 
   @Mixin LimitOptions limits = new LimitOptions();
 
@@ -110,6 +126,11 @@ final class RunOptions {
                 timeout == null
                     ? config.timeout().orElse(null)
                     : LimitOptions.parse("--timeout", timeout, ResourceLimits::parseDuration));
+    ContainerSpec container = ContainerSpec.DEFAULT.withRuntime(Optional.ofNullable(runtime));
+    if (image != null) {
+      container = container.withImage(ImageSource.parse(image, workspace(ctx)));
+    }
+    spec.container(container);
     config.mounts().forEach(spec::mount);
     mounts.forEach(m -> spec.mount(Mount.parse(anchored(ctx, m))));
     env.forEach(e -> spec.env(variable(ctx, e)));
