@@ -74,9 +74,27 @@ final class BenchReport {
       case "b", "b2" -> engineGoal(m);
       case "d" ->
           "≤ 150 ms wall: " + (m.done().median() <= VERSION_GOAL_NANOS ? "**pass**" : "**FAIL**");
-      case "a", "e" -> "anchor";
+      case "f" -> engineVsBare(m, "e", "docker run");
+      case "h" -> engineVsBare(m, "g", "docker run --runtime runsc");
+      case "a", "e", "g" -> "anchor";
       default -> "—";
     };
+  }
+
+  /** A container row against its bare engine row: ≤ 1.2× its first-byte median. */
+  private String engineVsBare(Result.Measured m, String bareKey, String bare) {
+    return measured(bareKey)
+        .map(
+            b ->
+                "≤ 1.2× bare "
+                    + bare
+                    + " ("
+                    + times(m.firstByte().median(), b.firstByte().median())
+                    + "): "
+                    + (m.firstByte().median() <= 1.2 * b.firstByte().median()
+                        ? "**pass**"
+                        : "**FAIL**"))
+        .orElse("n/a (no bare row)");
   }
 
   /** Engine path: ≤ 1.5× bare bwrap, and ≥ 20× faster than docker run when Docker ran. */

@@ -1,6 +1,7 @@
 package dev.corral.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,26 @@ final class Docker {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while probing Docker", e);
+    }
+  }
+
+  /** Why the engine cannot run containers with {@code runtime}, or empty when it can. */
+  static Optional<String> withoutRuntime(String runtime) {
+    try {
+      Process p =
+          new ProcessBuilder("docker", "info", "--format", "{{json .Runtimes}}")
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      String runtimes = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(20, TimeUnit.SECONDS);
+      return runtimes.contains("\"" + runtime + "\"")
+          ? Optional.empty()
+          : Optional.of("the engine offers no runtime " + runtime + " (run .ci/setup-docker)");
+    } catch (IOException e) {
+      return Optional.of("docker not installed");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted");
     }
   }
 

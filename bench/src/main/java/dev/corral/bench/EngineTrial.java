@@ -1,5 +1,6 @@
 package dev.corral.bench;
 
+import dev.corral.core.ContainerSpec;
 import dev.corral.core.HostPath;
 import dev.corral.core.SandboxId;
 import dev.corral.core.SandboxOutcome;
@@ -15,8 +16,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Runs {@code echo x} in Corral's native backend through the engine API, in this JVM: start, first
- * byte of the sandbox's stdout, exit, teardown ({@link Sandbox#close()} is part of the time).
+ * Runs {@code echo x} in a Corral backend through the engine API, in this JVM: start, first byte of
+ * the sandbox's stdout, exit, teardown ({@link Sandbox#close()} is part of the time).
  */
 final class EngineTrial implements Trial {
   private static final Duration TIMEOUT = Duration.ofSeconds(ProcessTrial.TIMEOUT_SECONDS);
@@ -24,11 +25,18 @@ final class EngineTrial implements Trial {
   private final Engine engine;
   private final HostPath workspace;
   private final String backend;
+  private final ContainerSpec container;
 
   EngineTrial(Engine engine, HostPath workspace, String backend) {
+    this(engine, workspace, backend, ContainerSpec.DEFAULT);
+  }
+
+  /** A trial whose sandboxes run in {@code container} (image and runtime, for docker). */
+  EngineTrial(Engine engine, HostPath workspace, String backend, ContainerSpec container) {
     this.engine = engine;
     this.workspace = workspace;
     this.backend = backend;
+    this.container = container;
   }
 
   @Override
@@ -39,6 +47,7 @@ final class EngineTrial implements Trial {
             .command("echo", "x")
             .stdio(Stdio.PIPE)
             .timeout(TIMEOUT)
+            .container(container)
             .build();
     long firstByte;
     try (Sandbox sandbox = engine.start(spec, Optional.of(backend))) {

@@ -1,8 +1,10 @@
 package dev.corral.bench;
 
+import dev.corral.core.ContainerSpec;
 import dev.corral.core.CorralDirs;
 import dev.corral.core.EventSink;
 import dev.corral.core.HostPath;
+import dev.corral.core.ImageSource;
 import dev.corral.engine.Engine;
 import dev.corral.nativebackend.NativeBackendProvider;
 import java.io.IOException;
@@ -19,9 +21,10 @@ import java.util.stream.Stream;
 /**
  * Measures create → first output byte → exit, side by side in one run, for: (a) bare bubblewrap,
  * (b) Corral's native backend through the engine in process, (c) {@code corral run} as a process,
- * (d) {@code corral --version}, (e) {@code docker run} when Docker works. Rows that cannot run here
- * are reported as skipped with the reason. Prints the table and writes it into {@code
- * docs/benchmarks.md}.
+ * (d) {@code corral --version}, (e) {@code docker run} when Docker works, (f) Corral's docker
+ * backend with runc on the same image, (g) {@code docker run --runtime runsc} and (h) the docker
+ * backend with gVisor. Rows that cannot run here are reported as skipped with the reason. Prints
+ * the table and writes it into {@code docs/benchmarks.md}.
  */
 public final class StartupBench {
   private final BenchOptions options;
@@ -120,9 +123,47 @@ public final class StartupBench {
             "e",
             "`docker run --rm --network none " + image + " echo x`",
             process("docker", "run", "--rm", "--network", "none", image, "echo", "x"));
-    Docker.unavailable(image)
-        .ifPresentOrElse(
-            why -> skipped.add(new Result.Skipped(docker, why)), () -> scenarios.add(docker));
+    Optional<String> noDocker = Docker.unavailable(image);
+    Scenario dockerBackend =
+        new Scenario(
+            "f",
+            "Corral docker backend (runc), engine API in process, image " + image,
+            new EngineTrial(cold, HostPath.of(workspace), "docker", container(image, "runc")));
+    Scenario gvisorBare =
+        new Scenario(
+            "g",
+            "`docker run --rm --runtime runsc --network none " + image + " echo x`",
+            process(
+                "docker",
+                "run",
+                "--rm",
+                "--runtime",
+                "runsc",
+                "--network",
+                "none",
+                image,
+                "echo",
+                "x"));
+    Scenario gvisorBackend =
+        new Scenario(
+            "h",
+            "Corral docker backend (gVisor runsc), engine API in process",
+            new EngineTrial(cold, HostPath.of(workspace), "docker", container(image, "runsc")));
+    for (Scenario s : List.of(docker, dockerBackend)) {
+      noDocker.ifPresentOrElse(
+          why -> skipped.add(new Result.Skipped(s, why)), () -> scenarios.add(s));
+    }
+    Optional<String> noGvisor = noDocker.or(() -> Docker.withoutRuntime("runsc"));
+    for (Scenario s : List.of(gvisorBare, gvisorBackend)) {
+      noGvisor.ifPresentOrElse(
+          why -> skipped.add(new Result.Skipped(s, why)), () -> scenarios.add(s));
+    }
+  }
+
+  private static ContainerSpec container(String image, String runtime) {
+    return ContainerSpec.DEFAULT
+        .withImage(new ImageSource.Named(image))
+        .withRuntime(Optional.of(runtime));
   }
 
   private ProcessTrial process(String... command) throws IOException {

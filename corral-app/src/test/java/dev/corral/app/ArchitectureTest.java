@@ -36,7 +36,7 @@ class ArchitectureTest {
   static final ArchRule adaptersDoNotDependOnEngineOrCli =
       noClasses()
           .that()
-          .resideInAPackage("dev.corral.nativebackend..")
+          .resideInAnyPackage("dev.corral.nativebackend..", "dev.corral.dockerbackend..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("dev.corral.engine..", "dev.corral.cli..", "dev.corral.app..")
@@ -66,13 +66,32 @@ class ArchitectureTest {
           .resideInAPackage("org.eclipse.jgit..");
 
   @ArchTest
+  static final ArchRule backendsDoNotDependOnEachOther =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.corral.dockerbackend..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.corral.nativebackend..", "dev.corral.egress..");
+
+  @ArchTest
+  static final ArchRule dockerJavaStaysInTheDockerBackend =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.corral.dockerbackend..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("com.github.dockerjava..");
+
+  @ArchTest
   static final ArchRule cliDoesNotDependOnAdapters =
       noClasses()
           .that()
           .resideInAPackage("dev.corral.cli..")
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("dev.corral.nativebackend..", "dev.corral.app..");
+          .resideInAnyPackage(
+              "dev.corral.nativebackend..", "dev.corral.dockerbackend..", "dev.corral.app..");
 
   @ArchTest
   static final ArchRule noCyclesBetweenPackages =

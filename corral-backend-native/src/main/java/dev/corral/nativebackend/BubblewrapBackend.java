@@ -10,6 +10,7 @@ import dev.corral.core.SandboxEvent;
 import dev.corral.core.SandboxException;
 import dev.corral.core.SandboxProcess;
 import dev.corral.core.SandboxSpec;
+import dev.corral.core.SandboxSummary;
 import dev.corral.core.Stdio;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -246,6 +247,20 @@ final class BubblewrapBackend implements Backend, AutoCloseable {
     if (pool != null) {
       pool.close();
     }
+  }
+
+  /** Sandboxes with a runtime directory whose owning Corral process still runs. */
+  @Override
+  public List<SandboxSummary> list() {
+    List<SandboxSummary> found = new ArrayList<>();
+    for (RunDirectory dir : RunDirectory.list(runRoot)) {
+      if (dir.ownerAlive() && !dir.id().value().startsWith(WarmPool.SLOT_PREFIX)) {
+        found.add(
+            new SandboxSummary(
+                dir.id(), name(), "running", dir.created(), Map.of("owner", dir.ownerPid())));
+      }
+    }
+    return found;
   }
 
   @Override

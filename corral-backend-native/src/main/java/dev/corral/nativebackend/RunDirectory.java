@@ -159,6 +159,26 @@ final class RunDirectory {
     }
   }
 
+  /** When the directory was created (its modification time when creation time is unknown). */
+  Instant created() {
+    try {
+      return Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class)
+          .creationTime()
+          .toInstant();
+    } catch (IOException e) {
+      return Instant.EPOCH;
+    }
+  }
+
+  /** The pid of the owning Corral process as recorded, or {@code ?} when unreadable. */
+  String ownerPid() {
+    try {
+      return Files.readString(dir.resolve(OWNER)).trim().split(" ", 2)[0];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
   /** Whether the Corral process that created this directory still runs. */
   boolean ownerAlive() {
     try {

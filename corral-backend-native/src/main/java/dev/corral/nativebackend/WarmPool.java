@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * Thread-safe.
  */
 final class WarmPool implements AutoCloseable {
+  /** Name prefix of the runtime directories of slots not yet claimed by a sandbox. */
+  static final String SLOT_PREFIX = "warm-";
+
   private static final System.Logger LOG = System.getLogger(WarmPool.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char READY = 'R';
@@ -91,7 +94,7 @@ final class WarmPool implements AutoCloseable {
   }
 
   private Slot create() {
-    SandboxId id = SandboxId.of("warm-" + HexFormat.of().toHexDigits(RANDOM.nextLong()));
+    SandboxId id = SandboxId.of(SLOT_PREFIX + HexFormat.of().toHexDigits(RANDOM.nextLong()));
     RunDirectory run = RunDirectory.create(runRoot, id);
     CgroupHandle cgroup = null;
     try {

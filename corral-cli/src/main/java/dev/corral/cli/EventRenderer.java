@@ -8,8 +8,9 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Renders engine events as lines on standard error. Progress events are shown only with {@code
- * --debug}. Thread-safe: events may arrive from backend threads, and {@link PrintWriter} locks.
+ * Renders engine events as lines on standard error. Start and exit events are shown only with
+ * {@code --debug}; {@link SandboxEvent.Progress} (e.g. image builds) always. Thread-safe: events
+ * may arrive from backend threads, and {@link PrintWriter} locks.
  */
 final class EventRenderer implements EventSink {
   private final PrintWriter err;
@@ -34,6 +35,7 @@ final class EventRenderer implements EventSink {
                   + hit.limit().flag()
                   + ")";
           case SandboxEvent.Finished f -> finished(f);
+          case SandboxEvent.Progress p -> "corral: " + p.task() + ": " + p.step();
           case SandboxEvent.Starting s ->
               debug ? "corral: starting sandbox " + s.id() + " (" + s.backend() + ")" : null;
           case SandboxEvent.Started s ->

@@ -1,9 +1,11 @@
 package dev.corral.cli;
 
+import dev.corral.core.ContainerSpec;
 import dev.corral.core.CorralConfig;
 import dev.corral.core.EgressRules;
 import dev.corral.core.FilesystemPolicy;
 import dev.corral.core.HostPath;
+import dev.corral.core.ImageSource;
 import dev.corral.core.Mount;
 import dev.corral.core.NetworkMode;
 import dev.corral.core.ResourceLimits;
@@ -46,8 +48,22 @@ final class RunOptions {
       description = "With --workspace-mode clone: carry your uncommitted changes into the clone.")
   boolean withChanges;
 
-  @Option(names = "--backend", paramLabel = "NAME", description = "Backend, e.g. native.")
+  @Option(names = "--backend", paramLabel = "NAME", description = "Backend, e.g. native or docker.")
   @Nullable String backend;
+
+  @Option(
+      names = "--image",
+      paramLabel = "IMAGE",
+      description =
+          "Container image (docker backend): base, node, python, go, java, devcontainer, a"
+              + " Dockerfile path, or an image reference.")
+  @Nullable String image;
+
+  @Option(
+      names = "--runtime",
+      paramLabel = "NAME",
+      description = "OCI runtime (docker backend): runc or runsc (gVisor).")
+  @Nullable String runtime;
 
   @Mixin LimitOptions limits = new LimitOptions();
 
@@ -230,6 +246,11 @@ final class RunOptions {
       config.mounts().forEach(spec::mount);
     }
     extraMounts.forEach(spec::mount);
+    ContainerSpec container = ContainerSpec.DEFAULT.withRuntime(Optional.ofNullable(runtime));
+    if (image != null) {
+      container = container.withImage(ImageSource.parse(image, workspace));
+    }
+    spec.container(container);
     mounts.forEach(m -> spec.mount(Mount.parse(anchored(ctx, m))));
     env.forEach(e -> spec.env(variable(ctx, e)));
     if (stdio == Stdio.TTY) {

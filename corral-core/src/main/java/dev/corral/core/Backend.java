@@ -26,4 +26,15 @@ public interface Backend {
    * Returns a description of each thing removed.
    */
   List<String> reapOrphans();
+
+  /**
+   * The sandboxes of this backend that exist on this host now, started by any Corral process.
+   * Backends that keep no record of their sandboxes return an empty list (the default).
+   *
+   * @throws EnvironmentException if the backend's host facility cannot be asked (e.g. the Docker
+   *     engine stopped)
+   */
+  default List<SandboxSummary> list() {
+    return List.of();
+  }
 }

@@ -11,6 +11,14 @@ public sealed interface SandboxEvent {
   /** A backend has been chosen and the sandbox is being set up. */
   record Starting(SandboxId id, String backend) implements SandboxEvent {}
 
+  /**
+   * A step of preparing the sandbox that takes a while, e.g. building a container image.
+   *
+   * @param task what is being prepared, e.g. {@code image corral/base:1a2b3c}
+   * @param step the current step, e.g. a build step's first output line
+   */
+  record Progress(SandboxId id, String task, String step) implements SandboxEvent {}
+
   /** The sandbox's process is running. */
   record Started(SandboxId id, long pid, Duration setup) implements SandboxEvent {}
 

@@ -42,6 +42,25 @@ public interface SandboxProcess extends AutoCloseable {
   void resize(int columns, int rows);
 
   /**
+   * Freezes every process of the sandbox until {@link #resume()}. Not every backend can: the
+   * default throws.
+   *
+   * @throws SandboxException if this backend cannot pause sandboxes
+   */
+  default void pause() {
+    throw new SandboxException(
+        "sandbox " + id() + ": pause is not supported by this backend",
+        "use the docker backend (--backend docker) to pause sandboxes");
+  }
+
+  /** Thaws a sandbox frozen by {@link #pause()}; the default throws like {@link #pause()}. */
+  default void resume() {
+    throw new SandboxException(
+        "sandbox " + id() + ": resume is not supported by this backend",
+        "use the docker backend (--backend docker) to pause and resume sandboxes");
+  }
+
+  /**
    * Kills what still runs and removes the sandbox's host resources. Tries every step, and throws
    * one {@link SandboxException} with the later failures suppressed if any step failed.
    */

@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param network how the sandbox reaches the network
  * @param stdio how standard streams are connected
  * @param timeout wall-clock limit after which the sandbox is killed, if any
+ * @param container the image and OCI runtime for container backends ({@link ContainerSpec#DEFAULT}
+ *     unless asked for); other backends ignore it
  */
 public record SandboxSpec(
     SandboxId id,
@@ -33,7 +35,8 @@ public record SandboxSpec(
     ResourceLimits limits,
     NetworkMode network,
     Stdio stdio,
-    Optional<Duration> timeout) {
+    Optional<Duration> timeout,
+    ContainerSpec container) {
 
   public SandboxSpec {
     command = List.copyOf(command);
@@ -50,14 +53,23 @@ public record SandboxSpec(
   /** The same spec with another network mode. */
   public SandboxSpec withNetwork(NetworkMode value) {
     return new SandboxSpec(
-        id, workspace, command, env, mounts, filesystem, limits, value, stdio, timeout);
+        id, workspace, command, env, mounts, filesystem, limits, value, stdio, timeout, container);
+  }
+
+  /** The same spec with another container image or runtime. */
+  public SandboxSpec withContainer(ContainerSpec value) {
+    return new SandboxSpec(
+        id, workspace, command, env, mounts, filesystem, limits, network, stdio, timeout, value);
   }
 
   public static Builder builder(SandboxId id, HostPath workspace) {
     return new Builder(id, workspace);
   }
 
-  /** Builds a {@link SandboxSpec}; defaults: login shell, no network, piped stdio, no timeout. */
+  /**
+   * Builds a {@link SandboxSpec}; defaults: login shell, no network, piped stdio, no timeout,
+   * {@link ContainerSpec#DEFAULT}.
+   */
   public static final class Builder {
     private final SandboxId id;
     private final HostPath workspace;
@@ -70,6 +82,7 @@ public record SandboxSpec(
     private NetworkMode network = NetworkMode.NONE;
     private Stdio stdio = Stdio.PIPE;
     private @Nullable Duration timeout;
+    private ContainerSpec container = ContainerSpec.DEFAULT;
 
     private Builder(SandboxId id, HostPath workspace) {
       this.id = id;
@@ -125,6 +138,11 @@ public record SandboxSpec(
       return this;
     }
 
+    public Builder container(ContainerSpec value) {
+      container = value;
+      return this;
+    }
+
     public SandboxSpec build() {
       return new SandboxSpec(
           id,
@@ -136,7 +154,8 @@ public record SandboxSpec(
           limits,
           network,
           stdio,
-          Optional.ofNullable(timeout));
+          Optional.ofNullable(timeout),
+          container);
     }
   }
 }

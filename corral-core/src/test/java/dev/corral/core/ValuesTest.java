@@ -87,4 +87,25 @@ class ValuesTest {
             () -> EgressRequest.connect(SandboxId.of("a"), EgressRequest.Protocol.HTTP, "x", 0))
         .hasMessage("invalid port 0 for x");
   }
+
+  @Test
+  void parsesImageFlagsIntoSources() {
+    HostPath ws = HostPath.of("/work/project");
+    assertThat(ImageSource.parse("node", ws)).isEqualTo(new ImageSource.Stack("node"));
+    assertThat(ImageSource.parse("python:3.12", ws))
+        .isEqualTo(new ImageSource.Named("python:3.12"));
+    assertThat(ImageSource.parse("devcontainer", ws))
+        .isEqualTo(new ImageSource.DevContainer(ws.resolve(".devcontainer/devcontainer.json")));
+    assertThat(ImageSource.parse("./docker/Dockerfile", ws))
+        .isEqualTo(
+            new ImageSource.Dockerfile(
+                HostPath.of("/work/project/docker/Dockerfile"),
+                HostPath.of("/work/project/docker")));
+    assertThatThrownBy(() -> new ImageSource.Named("Bad Image"))
+        .hasMessage("invalid image reference 'Bad Image'");
+    assertThatThrownBy(() -> ContainerSpec.DEFAULT.withRuntime(java.util.Optional.of("run c")))
+        .hasMessage("invalid container runtime 'run c'");
+    assertThatThrownBy(() -> ContainerSpec.DEFAULT.withLayers(java.util.List.of("RUN a\nRUN b")))
+        .hasMessageStartingWith("invalid image layer");
+  }
 }

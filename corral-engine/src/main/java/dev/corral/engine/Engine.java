@@ -13,6 +13,7 @@ import dev.corral.core.NetworkMode;
 import dev.corral.core.SandboxEvent;
 import dev.corral.core.SandboxOutcome;
 import dev.corral.core.SandboxSpec;
+import dev.corral.core.SandboxSummary;
 import dev.corral.core.UsageException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -190,6 +191,31 @@ public final class Engine {
       events.accept(
           new SandboxEvent.Warning(spec.id(), "could not reap orphans: " + e.getMessage()));
     }
+  }
+
+  /**
+   * The sandboxes of every backend that can run here, backend by backend in rank order. A backend
+   * that fails to answer is left out; its failure is thrown only when no backend answered.
+   */
+  public List<SandboxSummary> list() {
+    List<SandboxSummary> found = new ArrayList<>();
+    CorralException failure = null;
+    int answered = 0;
+    for (BackendProvider provider : providers) {
+      if (!provider.probe().usable()) {
+        continue;
+      }
+      try {
+        found.addAll(backend(Optional.of(provider.name())).list());
+        answered++;
+      } catch (CorralException e) {
+        failure = e;
+      }
+    }
+    if (answered == 0 && failure != null) {
+      throw failure;
+    }
+    return List.copyOf(found);
   }
 
   /** Removes what crashed Corral processes left behind, in every backend that can run here. */

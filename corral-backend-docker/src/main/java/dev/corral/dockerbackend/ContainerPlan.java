@@ -1,0 +1,331 @@
+package dev.corral.dockerbackend;
+
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ulimit;
+import com.github.dockerjava.api.model.Volume;
+import dev.corral.core.HostPath;
+import dev.corral.core.Mount;
+import dev.corral.core.NetworkMode;
+import dev.corral.core.ResourceLimits;
+import dev.corral.core.SandboxSpec;
+import dev.corral.core.Stdio;
+import dev.corral.core.UsageException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a {@link SandboxSpec} into a hardened container: the host user's uid and gid (never root),
+ * no capabilities, no new privileges, Corral's seccomp profile, a read-only root with private tmpfs
+ * for {@code /tmp}, {@code /var/tmp}, {@code /run} and the home, memory, pids and CPU limits from
+ * cgroups and the rest from rlimits, network {@code none}, never privileged, no engine socket.
+ *
+ * <p>The workspace is bound at the same path as on the host, so paths in output, errors and diffs
+ * agree inside and out. Protected workspace entries are bound read-only over themselves (or over an
+ * empty placeholder when absent); hidden host paths that a bind would expose are masked.
+ */
+final class ContainerPlan {
+  /** The uid and gid inside when Corral runs as root and the workspace is root's: never root. */
+  static final int FALLBACK_ID = 1000;
+
+  static final String SOCKET_DIR = "/run/corral";
+
+  private final SandboxSpec spec;
+  private final Layout layout;
+  private final List<Bind> binds = new ArrayList<>();
+  private final List<Path> placeholders = new ArrayList<>();
+
+  /**
+   * Where things are for one sandbox.
+   *
+   * @param home the home directory inside (a private tmpfs)
+   * @param uid uid inside
+   * @param gid gid inside
+   * @param directory the sandbox's directory on the host
+   * @param seccomp the seccomp profile (JSON)
+   * @param image the image to run (id or reference)
+   * @param podman whether the engine is Podman, whose tmpfs mounts take {@code U} instead of {@code
+   *     uid=} and {@code gid=} to belong to the sandbox's user
+   */
+  record Layout(
+      String home,
+      int uid,
+      int gid,
+      HostDirectory directory,
+      String seccomp,
+      String image,
+      boolean podman) {
+    String tmpfsOwner() {
+      return podman ? "U" : "uid=" + uid + ",gid=" + gid;
+    }
+  }
+
+  private ContainerPlan(SandboxSpec spec, Layout layout) {
+    this.spec = spec;
+    this.layout = layout;
+  }
+
+  /** Fills {@code cmd}; returns the placeholders the runtime will create in the workspace. */
+  static List<Path> apply(SandboxSpec spec, Layout layout, CreateContainerCmd cmd) {
+    ContainerPlan plan = new ContainerPlan(spec, layout);
+    return plan.fill(cmd);
+  }
+
+  private List<Path> fill(CreateContainerCmd cmd) {
+    Path workspace = realPath(spec.workspace().path());
+    binds.add(new Bind(workspace.toString(), new Volume(workspace.toString()), AccessMode.rw));
+    protectWorkspace(workspace);
+    Map<Path, String> exposed = new LinkedHashMap<>();
+    exposed.put(workspace, workspace.toString());
+    for (Mount mount : spec.mounts()) {
+      Path source = mountSource(mount);
+      binds.add(
+          new Bind(
+              source.toString(),
+              new Volume(mount.target().value()),
+              mount.access() == Mount.Access.READ_ONLY ? AccessMode.ro : AccessMode.rw));
+      exposed.put(source, mount.target().value());
+    }
+    hideSecrets(exposed);
+    if (spec.network() instanceof NetworkMode.Gateway gateway) {
+      // A read-only directory of its own around the socket: the sandbox can neither rename it
+      // away nor plant its own listener where the forwarder connects.
+      Path dir = layout.directory().gatewayDir();
+      binds.add(new Bind(dir.toString(), new Volume(SOCKET_DIR), AccessMode.ro));
+      binds.add(
+          new Bind(
+              gateway.socket().toString(),
+              new Volume(SOCKET_DIR + "/" + HostDirectory.GATEWAY_SOCKET),
+              AccessMode.ro));
+    }
+    boolean tty = spec.stdio() == Stdio.TTY;
+    cmd.withImage(layout.image())
+        .withEntrypoint("")
+        .withCmd(Forwarder.command(spec))
+        .withEnv(ContainerEnvironment.of(spec, layout.home(), layout.uid()))
+        .withUser(layout.uid() + ":" + layout.gid())
+        .withWorkingDir(workspace.toString())
+        .withHostName("corral-" + spec.id().value())
+        .withTty(tty)
+        .withAttachStdin(true)
+        .withAttachStdout(true)
+        .withAttachStderr(true)
+        .withStdinOpen(true)
+        .withStdInOnce(true)
+        .withHostConfig(hostConfig());
+    return List.copyOf(placeholders);
+  }
+
+  private HostConfig hostConfig() {
+    ResourceLimits limits = spec.limits();
+    Map<String, String> tmpfs = new LinkedHashMap<>();
+    tmpfs.put("/tmp", "rw,nosuid,nodev,mode=1777");
+    tmpfs.put("/var/tmp", "rw,nosuid,nodev,mode=1777");
+    // Owned by the sandbox's user: the engine copies the image's /run mode over a mode= option.
+    tmpfs.put("/run", "rw,nosuid,nodev,mode=0755," + layout.tmpfsOwner());
+    tmpfs.put(layout.home(), "rw,nosuid,nodev,mode=0700," + layout.tmpfsOwner());
+    long cpuSeconds = Math.max(1, limits.cpuTime().toSeconds());
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withNetworkMode("none")
+            .withPrivileged(false)
+            .withCapDrop(Capability.ALL)
+            .withSecurityOpts(List.of("no-new-privileges", "seccomp=" + layout.seccomp()))
+            .withReadonlyRootfs(true)
+            .withInit(true)
+            .withTmpFs(tmpfs)
+            .withBinds(binds)
+            .withMemory(limits.memoryBytes())
+            .withMemorySwap(limits.memoryBytes())
+            // Under gVisor the host's pids limit counts the sentry's threads, not the sandbox's
+            // processes (those are counted by the watcher): only a generous backstop there.
+            .withPidsLimit(gvisor() ? Math.max(16384L, limits.pids()) : (long) limits.pids())
+            .withIpcMode("private")
+            .withUlimits(
+                ulimits(
+                    List.of(
+                        new Ulimit("nofile", (long) limits.openFiles(), (long) limits.openFiles()),
+                        new Ulimit(
+                            "fsize", (Long) limits.fileSizeBytes(), (Long) limits.fileSizeBytes()),
+                        // SIGXCPU at the soft limit; the hard limit a second later kills for sure.
+                        new Ulimit("cpu", (Long) cpuSeconds, (Long) (cpuSeconds + 1)))))
+            .withAutoRemove(false);
+    if (limits.capsCpu()) {
+      host.withNanoCPUs(Math.round(limits.cpus() * 1_000_000_000L));
+    }
+    spec.container().runtime().ifPresent(host::withRuntime);
+    if (!gvisor()) {
+      // The engine turns IPv6 off in a container without network; on, the loopback-only
+      // namespace refuses every IPv6 destination with ENETUNREACH, like IPv4 and like native.
+      host.withSysctls(Map.of("net.ipv6.conf.all.disable_ipv6", "0"));
+    }
+    return host;
+  }
+
+  private boolean gvisor() {
+    return gvisor(spec);
+  }
+
+  /** Whether {@code spec} runs under gVisor, whose kernel differs in the limits it enforces. */
+  static boolean gvisor(SandboxSpec spec) {
+    return spec.container().runtime().map(r -> r.contains("runsc")).orElse(false);
+  }
+
+  /**
+   * The rlimits, plus for Podman the process limit at this host's hard limit: Podman otherwise asks
+   * for more than a host without CAP_SYS_RESOURCE lets it set.
+   */
+  private List<Ulimit> ulimits(List<Ulimit> base) {
+    if (!layout.podman()) {
+      return base;
+    }
+    List<Ulimit> all = new ArrayList<>(base);
+    hardProcessLimit().ifPresent(n -> all.add(new Ulimit("nproc", n, n)));
+    return all;
+  }
+
+  /** The hard RLIMIT_NPROC of this process, from /proc/self/limits; empty when unlimited. */
+  static Optional<Long> hardProcessLimit() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+        if (line.startsWith("Max processes")) {
+          String[] fields = line.substring("Max processes".length()).strip().split("\\s+", -1);
+          return fields.length > 1 && !fields[1].equals("unlimited")
+              ? Optional.of(Long.parseLong(fields[1]))
+              : Optional.empty();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  /** Read-only binds over protected workspace entries; placeholders where they do not exist. */
+  private void protectWorkspace(Path workspace) {
+    boolean gitDir = Files.isDirectory(workspace.resolve(".git"), LinkOption.NOFOLLOW_LINKS);
+    List<String> entries = new ArrayList<>(spec.filesystem().protectedInWorkspace());
+    if (!Files.exists(workspace.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
+      // Without a repository, a .git the agent creates would run its hooks on the host.
+      entries.add(".git");
+    }
+    for (String entry : entries) {
+      if (entry.startsWith(".git/") && !gitDir) {
+        continue;
+      }
+      Path path = workspace.resolve(entry);
+      if (Files.isSymbolicLink(path)) {
+        throw new UsageException(
+            "protected workspace entry " + path + " is a symbolic link",
+            "Corral keeps it read-only and cannot protect a link; replace it with a real "
+                + (isDirectoryName(entry) ? "directory" : "file")
+                + " or remove it");
+      }
+      if (Files.exists(path)) {
+        readOnly(path, path.toString());
+      } else {
+        placeholders.add(path);
+        readOnly(
+            isDirectoryName(entry) ? layout.directory().emptyDir() : layout.directory().emptyFile(),
+            path.toString());
+      }
+    }
+  }
+
+  private void readOnly(Path source, String target) {
+    binds.add(new Bind(source.toString(), new Volume(target), AccessMode.ro));
+  }
+
+  private static boolean isDirectoryName(String entry) {
+    return !(entry.equals("corral.toml") || entry.equals(".envrc") || entry.equals(".git/config"));
+  }
+
+  private static Path mountSource(Mount mount) {
+    Path source = mount.source().path();
+    if (!Files.exists(source)) {
+      throw new UsageException(
+          "mount source does not exist: " + source, "create it or fix the --mount option");
+    }
+    String target = mount.target().value();
+    if (List.of("/", "/usr", "/etc", "/proc", "/dev", "/sys", SOCKET_DIR).contains(target)
+        || target.startsWith("/proc/")
+        || target.startsWith("/dev/")
+        || target.startsWith("/sys/")
+        || target.startsWith(SOCKET_DIR + "/")) {
+      throw new UsageException(
+          "cannot mount over " + target + " inside the sandbox", "choose another target path");
+    }
+    return realPath(source);
+  }
+
+  /**
+   * Masks every hidden path that a bind exposes: directories with the empty directory, files with
+   * the empty file, both read-only. Symlinked secrets are resolved so that a link cannot smuggle
+   * one in under another name.
+   */
+  private void hideSecrets(Map<Path, String> exposed) {
+    List<Path> candidates = new ArrayList<>();
+    for (HostPath h : spec.filesystem().hidden()) {
+      candidates.add(h.path());
+      if (Files.exists(h.path())) {
+        candidates.add(realPath(h.path()));
+      }
+    }
+    candidates.addAll(hostKeys());
+    for (Path secret : candidates.stream().distinct().toList()) {
+      if (!Files.exists(secret, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(secret)) {
+        continue;
+      }
+      for (Map.Entry<Path, String> e : exposed.entrySet()) {
+        insideSandbox(secret, e.getKey(), e.getValue())
+            .ifPresent(
+                p ->
+                    readOnly(
+                        Files.isDirectory(secret)
+                            ? layout.directory().emptyDir()
+                            : layout.directory().emptyFile(),
+                        p));
+      }
+    }
+  }
+
+  private static Optional<String> insideSandbox(Path secret, Path source, String target) {
+    if (!secret.startsWith(source)) {
+      return Optional.empty();
+    }
+    return Optional.of(Path.of(target).resolve(source.relativize(secret)).toString());
+  }
+
+  private static List<Path> hostKeys() {
+    List<Path> keys = new ArrayList<>();
+    Path ssh = Path.of("/etc/ssh");
+    if (Files.isDirectory(ssh)) {
+      try (DirectoryStream<Path> dir = Files.newDirectoryStream(ssh, "ssh_host_*_key")) {
+        dir.forEach(keys::add);
+      } catch (IOException e) {
+        // nothing to hide if we cannot list it
+      }
+    }
+    return keys;
+  }
+
+  static Path realPath(Path path) {
+    try {
+      return path.toRealPath();
+    } catch (IOException e) {
+      throw new UsageException(
+          "cannot resolve " + path + ": " + e.getMessage(), "check that it exists and is readable");
+    }
+  }
+}
