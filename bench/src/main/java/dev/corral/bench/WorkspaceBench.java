@@ -111,6 +111,7 @@ public final class WorkspaceBench {
     String pack = run(repo, "sh", "-c", "du -sh .git/objects | cut -f1").strip();
     String commits = run(repo, "git", "rev-list", "--count", "HEAD").strip();
     long base = new Samples(clone).median();
+    long tree = new Samples(worktree).median();
     StringBuilder s = new StringBuilder();
     s.append("Machine: ").append(Machine.describe()).append("  \n");
     s.append("Repository: ")
@@ -124,18 +125,20 @@ public final class WorkspaceBench {
         .append("; median of ")
         .append(iterations)
         .append(" iterations after one warm-up, rows in rotating order, `sync` between rows.\n\n");
-    s.append("| what | median | p90 | × git clone --local |\n|---|---:|---:|---:|\n");
-    row(s, "`git clone --local` (hard-linked objects, checkout)", clone, base);
-    row(s, "`git worktree add -b B DIR HEAD`", worktree, base);
+    s.append("| what | median | p90 | × git clone --local | × git worktree add |\n");
+    s.append("|---|---:|---:|---:|---:|\n");
+    row(s, "`git clone --local` (hard-linked objects, checkout)", clone, base, tree);
+    row(s, "`git worktree add -b B DIR HEAD`", worktree, base, tree);
     row(
         s,
         "Corral clone workspace (`--shared` clone on `corral/NAME`, vault, metadata)",
         corral,
-        base);
+        base,
+        tree);
     return s.toString();
   }
 
-  private static void row(StringBuilder s, String what, List<Long> nanos, long base) {
+  private static void row(StringBuilder s, String what, List<Long> nanos, long base, long tree) {
     Samples samples = new Samples(nanos);
     s.append("| ")
         .append(what)
@@ -145,6 +148,8 @@ public final class WorkspaceBench {
         .append(Samples.millis(samples.p90()))
         .append(" | ")
         .append(String.format(Locale.ROOT, "%.2f×", (double) samples.median() / base))
+        .append(" | ")
+        .append(String.format(Locale.ROOT, "%.2f×", (double) samples.median() / tree))
         .append(" |\n");
   }
 

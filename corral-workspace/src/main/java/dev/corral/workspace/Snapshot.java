@@ -73,6 +73,11 @@ public final class Snapshot implements AutoCloseable {
     return changes;
   }
 
+  /** How many paths changed (renames count once); cheaper than {@link #stat()}. */
+  public int changedFiles() {
+    return entries().size();
+  }
+
   /** Per-file line counts, like {@code git diff --stat}. */
   public List<FileStat> stat() {
     List<FileStat> stats = new ArrayList<>();

@@ -85,7 +85,7 @@ public final class Workspaces {
   public Saved stop(String name, SandboxRunner runner) throws InterruptedException {
     Metadata saved = save(store.get(name), runner);
     try (Snapshot s = snapshot(saved)) {
-      return new Saved(name, saved.branch(), saved.tipOrBase(), s.stat().size());
+      return new Saved(name, saved.branch(), saved.tipOrBase(), s.changedFiles());
     }
   }
 
@@ -145,7 +145,7 @@ public final class Workspaces {
         ahead = counts.get()[0];
         behind = counts.get()[1];
       }
-      changed = s.stat().size();
+      changed = s.changedFiles();
     }
     return new WorkspaceInfo(
         meta.name(),
