@@ -41,6 +41,12 @@ final class ContainerPlan {
 
   static final String SOCKET_DIR = "/run/corral";
 
+  /**
+   * The process rlimit under Podman (per uid on the host, so generous): Podman's default asks for
+   * more than a host without CAP_SYS_RESOURCE may set.
+   */
+  static final long PODMAN_NPROC = 4096;
+
   private final SandboxSpec spec;
   private final Layout layout;
   private final List<Bind> binds = new ArrayList<>();
@@ -183,15 +189,16 @@ final class ContainerPlan {
   }
 
   /**
-   * The rlimits, plus for Podman the process limit at this host's hard limit: Podman otherwise asks
-   * for more than a host without CAP_SYS_RESOURCE lets it set.
+   * The rlimits, plus for Podman an explicit process limit ({@link #PODMAN_NPROC}, or this host's
+   * hard limit when lower).
    */
   private List<Ulimit> ulimits(List<Ulimit> base) {
     if (!layout.podman()) {
       return base;
     }
     List<Ulimit> all = new ArrayList<>(base);
-    hardProcessLimit().ifPresent(n -> all.add(new Ulimit("nproc", n, n)));
+    long nproc = Math.min(PODMAN_NPROC, hardProcessLimit().orElse(PODMAN_NPROC));
+    all.add(new Ulimit("nproc", nproc, nproc));
     return all;
   }
 
