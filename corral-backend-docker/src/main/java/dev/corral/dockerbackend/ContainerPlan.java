@@ -72,6 +72,14 @@ final class ContainerPlan {
       String seccomp,
       String image,
       boolean podman) {
+    /**
+     * Whether the command waits for one byte on stdin before it runs: Podman attaches only to a
+     * started container, and the gate keeps the command from writing before the attach.
+     */
+    boolean gated() {
+      return podman;
+    }
+
     String tmpfsOwner() {
       return podman ? "U" : "uid=" + uid + ",gid=" + gid;
     }
@@ -118,7 +126,7 @@ final class ContainerPlan {
     boolean tty = spec.stdio() == Stdio.TTY;
     cmd.withImage(layout.image())
         .withEntrypoint("")
-        .withCmd(Forwarder.command(spec))
+        .withCmd(layout.gated() ? gated(Forwarder.command(spec)) : Forwarder.command(spec))
         .withEnv(ContainerEnvironment.of(spec, layout.home(), layout.uid()))
         .withUser(layout.uid() + ":" + layout.gid())
         .withWorkingDir(workspace.toString())
@@ -186,6 +194,19 @@ final class ContainerPlan {
   /** Whether {@code spec} runs under gVisor, whose kernel differs in the limits it enforces. */
   static boolean gvisor(SandboxSpec spec) {
     return spec.container().runtime().map(r -> r.contains("runsc")).orElse(false);
+  }
+
+  /** {@code command} behind a gate that consumes one byte of stdin first. */
+  static List<String> gated(List<String> command) {
+    List<String> gated =
+        new ArrayList<>(
+            List.of(
+                "/bin/sh",
+                "-c",
+                "dd bs=1 count=1 of=/dev/null 2>/dev/null; exec \"$@\"",
+                "corral-gate"));
+    gated.addAll(command);
+    return gated;
   }
 
   /**
