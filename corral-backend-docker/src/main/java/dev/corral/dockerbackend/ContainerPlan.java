@@ -41,6 +41,12 @@ final class ContainerPlan {
 
   static final String SOCKET_DIR = "/run/corral";
 
+  /**
+   * The process rlimit under Podman (per uid on the host, so generous): Podman's default asks for
+   * more than a host without CAP_SYS_RESOURCE may set.
+   */
+  static final long PODMAN_NPROC = 4096;
+
   private final SandboxSpec spec;
   private final Layout layout;
   private final List<Bind> binds = new ArrayList<>();
@@ -66,6 +72,14 @@ final class ContainerPlan {
       String seccomp,
       String image,
       boolean podman) {
+    /**
+     * Whether the command waits for one byte on stdin before it runs: Podman attaches only to a
+     * started container, and the gate keeps the command from writing before the attach.
+     */
+    boolean gated() {
+      return podman;
+    }
+
     String tmpfsOwner() {
       return podman ? "U" : "uid=" + uid + ",gid=" + gid;
     }
@@ -112,7 +126,7 @@ final class ContainerPlan {
     boolean tty = spec.stdio() == Stdio.TTY;
     cmd.withImage(layout.image())
         .withEntrypoint("")
-        .withCmd(Forwarder.command(spec))
+        .withCmd(layout.gated() ? gated(Forwarder.command(spec)) : Forwarder.command(spec))
         .withEnv(ContainerEnvironment.of(spec, layout.home(), layout.uid()))
         .withUser(layout.uid() + ":" + layout.gid())
         .withWorkingDir(workspace.toString())
@@ -182,16 +196,30 @@ final class ContainerPlan {
     return spec.container().runtime().map(r -> r.contains("runsc")).orElse(false);
   }
 
+  /** {@code command} behind a gate that consumes one byte of stdin first. */
+  static List<String> gated(List<String> command) {
+    List<String> gated =
+        new ArrayList<>(
+            List.of(
+                "/bin/sh",
+                "-c",
+                "dd bs=1 count=1 of=/dev/null 2>/dev/null; exec \"$@\"",
+                "corral-gate"));
+    gated.addAll(command);
+    return gated;
+  }
+
   /**
-   * The rlimits, plus for Podman the process limit at this host's hard limit: Podman otherwise asks
-   * for more than a host without CAP_SYS_RESOURCE lets it set.
+   * The rlimits, plus for Podman an explicit process limit ({@link #PODMAN_NPROC}, or this host's
+   * hard limit when lower).
    */
   private List<Ulimit> ulimits(List<Ulimit> base) {
     if (!layout.podman()) {
       return base;
     }
     List<Ulimit> all = new ArrayList<>(base);
-    hardProcessLimit().ifPresent(n -> all.add(new Ulimit("nproc", n, n)));
+    long nproc = Math.min(PODMAN_NPROC, hardProcessLimit().orElse(PODMAN_NPROC));
+    all.add(new Ulimit("nproc", nproc, nproc));
     return all;
   }
 

@@ -55,10 +55,11 @@ final class ContainerStreams implements Closeable {
 
   /**
    * Attaches to {@code container} on the engine at {@code host}: before it starts, so that no
-   * output is missed, or with {@code replay} after it started (Podman attaches only to running
-   * containers), replaying what it wrote so far.
+   * output is missed, or, {@code gated}, after it started (Podman attaches only to running
+   * containers) and then opens the gate: the one byte the container's command waits for (see {@link
+   * ContainerPlan#gated}).
    */
-  static ContainerStreams attach(String host, String container, Stdio stdio, boolean replay) {
+  static ContainerStreams attach(String host, String container, Stdio stdio, boolean gated) {
     SocketChannel channel = null;
     try {
       channel = open(host);
@@ -66,7 +67,6 @@ final class ContainerStreams implements Closeable {
           "POST /containers/"
               + container
               + "/attach?stream=1&stdin=1&stdout=1&stderr=1"
-              + (replay ? "&logs=1" : "")
               + " HTTP/1.1\r\n"
               + "Host: docker\r\nContent-Type: text/plain\r\nConnection: Upgrade\r\n"
               + "Upgrade: tcp\r\n\r\n";
@@ -77,6 +77,9 @@ final class ContainerStreams implements Closeable {
         throw new SandboxException(
             "the engine refused to attach to container " + container + ": " + status,
             "check the engine with `docker info`");
+      }
+      if (gated) {
+        writeFully(channel, new byte[] {'\n'});
       }
       ContainerStreams streams = new ContainerStreams(stdio, channel);
       streams.startCopying(stdio == Stdio.TTY);

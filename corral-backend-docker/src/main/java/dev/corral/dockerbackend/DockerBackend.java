@@ -241,9 +241,9 @@ final class DockerBackend implements Backend {
     }
   }
 
-  private ContainerStreams attach(SandboxSpec spec, String container, boolean replay) {
+  private ContainerStreams attach(SandboxSpec spec, String container, boolean gated) {
     try {
-      return ContainerStreams.attach(engine.host(), container, spec.stdio(), replay);
+      return ContainerStreams.attach(engine.host(), container, spec.stdio(), gated);
     } catch (java.io.UncheckedIOException e) {
       throw engine.translate(e, "attach to sandbox " + spec.id());
     }
