@@ -59,7 +59,9 @@ public abstract class NetworkContract extends SandboxFixture {
     for (StandInGateway gateway : started) {
       gateway.close();
     }
-    upstream.close();
+    if (upstream != null) { // null when the backend's assumption skipped the test first
+      upstream.close();
+    }
   }
 
   /** A sandbox running {@code script} with its own gateway listener, started and named by it. */
