@@ -1,0 +1,45 @@
+package dev.corral.core;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Durable state of a Corral server: tasks and their histories. Every method returns only after its
+ * change is durable, so a crash (even {@code kill -9}) right after a call loses nothing it
+ * accepted. Implementations are thread-safe.
+ */
+public interface Store extends AutoCloseable {
+
+  /**
+   * Records a new task in state {@link TaskState#QUEUED}.
+   *
+   * @throws EnvironmentException if the store cannot take new work (e.g. the disk is full); what it
+   *     holds is unchanged
+   */
+  void insert(TaskRecord task);
+
+  Optional<TaskRecord> task(TaskId id);
+
+  /** Tasks newest first, optionally only those in the given states; at most {@code limit}. */
+  List<TaskRecord> tasks(Set<TaskState> states, int limit);
+
+  /**
+   * Moves a task to {@code to} if the move is allowed from its current state, recording the
+   * transition; returns the updated task, or empty when the task is unknown or the move is not
+   * allowed (another thread moved it first, or it already ended).
+   */
+  Optional<TaskRecord> transition(TaskId id, TaskState to, String reason);
+
+  /** Records the sandbox and backend that run a task. */
+  void attachSandbox(TaskId id, SandboxId sandbox, String backend);
+
+  /** Records the agent's exit code. */
+  void recordExit(TaskId id, int exitCode);
+
+  /** The task's transitions, oldest first. */
+  List<TaskTransition> history(TaskId id);
+
+  @Override
+  void close();
+}
