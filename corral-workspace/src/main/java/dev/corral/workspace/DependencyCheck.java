@@ -185,8 +185,7 @@ final class DependencyCheck {
                 + (url.startsWith("http://")
                     ? " over unencrypted http"
                     : " on a host that is not a known registry"),
-            "packages from it are installed on your machine; add the host to"
-                + " [review] registries if you trust it, else revert");
+            "packages from it are installed on your machine; revert it, or merge with --accept-risk if you trust the host");
       } else {
         out.add(Severity.INFO, "registry", path, 0, "new " + what + " " + url, "");
       }
