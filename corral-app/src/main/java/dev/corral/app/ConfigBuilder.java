@@ -7,6 +7,7 @@ import dev.corral.core.EgressRules;
 import dev.corral.core.HostPath;
 import dev.corral.core.Mount;
 import dev.corral.core.ResourceLimits;
+import dev.corral.core.ReviewLlm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ final class ConfigBuilder {
   @Nullable String backend;
   @Nullable String network;
   @Nullable String workspaceMode;
+  @Nullable ReviewLlm reviewLlm;
   final List<EgressRules.Layer> egress = new ArrayList<>();
   final Map<String, String> resolve = new LinkedHashMap<>();
 
@@ -66,6 +68,7 @@ final class ConfigBuilder {
         new EgressRules(egress, resolve),
         warnings,
         new AgentCatalog(agents),
-        Optional.ofNullable(workspaceMode));
+        Optional.ofNullable(workspaceMode),
+        Optional.ofNullable(reviewLlm));
   }
 }

@@ -6,7 +6,9 @@ import dev.corral.core.EgressRules;
 import dev.corral.core.HostPath;
 import dev.corral.core.Mount;
 import dev.corral.core.ResourceLimits;
+import dev.corral.core.ReviewLlm;
 import dev.corral.core.UsageException;
+import dev.corral.workspace.LlmSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +28,11 @@ import org.tomlj.TomlTable;
 final class TomlConfigFile {
   private static final String TOP_KEYS =
       "valid top-level keys: backend, timeout, [network], [limits], [env], [filesystem],"
-          + " [agents.NAME], [workspace]";
+          + " [agents.NAME], [workspace], [review.llm]";
   private static final String WORKSPACE_KEYS = "valid keys in [workspace]: mode";
+  private static final String REVIEW_KEYS = "valid keys in [review]: [review.llm]";
+  private static final String LLM_KEYS =
+      "valid keys in [review.llm]: api, url, model, key_env, key_file";
   private static final String NETWORK_KEYS = "valid keys in [network]: mode, allow, deny, resolve";
   private static final String LIMIT_KEYS =
       "valid keys in [limits]: memory, pids, cpus, cpu_time, file_size, open_files";
@@ -103,6 +108,7 @@ final class TomlConfigFile {
         case "filesystem" -> table(path).keySet().forEach(k -> readFilesystem(List.of(key, k)));
         case "agents" -> readAgents(path);
         case "workspace" -> table(path).keySet().forEach(k -> readWorkspace(List.of(key, k)));
+        case "review" -> readReview(path);
         default -> throw unknown(path, TOP_KEYS);
       }
     }
@@ -204,6 +210,47 @@ final class TomlConfigFile {
     } else {
       into.workspaceMode = mode;
     }
+  }
+
+  /**
+   * {@code [review.llm]}: only in the user's file, because it names where diffs are sent and where
+   * the API key is read. Checked now, so a typo fails at load and not mid-review.
+   */
+  private void readReview(List<String> path) {
+    for (String k : table(path).keySet()) {
+      if (!k.equals("llm")) {
+        throw unknown(List.of("review", k), REVIEW_KEYS);
+      }
+    }
+    List<String> llm = List.of("review", "llm");
+    if (into.kind != EgressRules.Kind.USER) {
+      throw problem(
+          llm,
+          "[review.llm] is allowed only in your own configuration, not in a project's corral.toml",
+          "move it to ~/.config/corral/config.toml");
+    }
+    Map<String, String> values = new java.util.HashMap<>();
+    for (String k : table(llm).keySet()) {
+      List<String> key = List.of("review", "llm", k);
+      switch (k) {
+        case "api", "url", "model", "key_env" -> values.put(k, string(key));
+        case "key_file" -> values.put(k, path(string(key)).toString());
+        default -> throw unknown(key, LLM_KEYS);
+      }
+    }
+    ReviewLlm value =
+        new ReviewLlm(
+            values.getOrDefault("api", ""),
+            values.getOrDefault("url", ""),
+            values.getOrDefault("model", ""),
+            values.getOrDefault("key_env", ""),
+            values.getOrDefault("key_file", ""));
+    try {
+      LlmSettings.of(value.api(), value.url(), value.model(), value.keyEnv(), value.keyFile());
+    } catch (ConfigException e) {
+      throw problem(llm, String.valueOf(e.getMessage()), e.hint().orElse(null));
+    }
+    into.reviewLlm = value;
   }
 
   private void readEnv(List<String> path) {

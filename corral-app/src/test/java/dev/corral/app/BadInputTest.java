@@ -262,7 +262,7 @@ class BadInputTest {
                 + toml
                 + ":2: unknown key 'nope'\n"
                 + "  hint: valid top-level keys: backend, timeout, [network], [limits], [env],"
-                + " [filesystem], [agents.NAME], [workspace]\n");
+                + " [filesystem], [agents.NAME], [workspace], [review.llm]\n");
   }
 
   @Test

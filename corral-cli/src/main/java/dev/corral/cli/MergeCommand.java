@@ -1,7 +1,6 @@
 package dev.corral.cli;
 
 import dev.corral.core.ExitCodes;
-import dev.corral.workspace.ReviewSettings;
 import dev.corral.workspace.Workspaces;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,7 +45,7 @@ final class MergeCommand implements Callable<Integer> {
     var cl = spec.commandLine();
     WorkspaceRecovery.recover(ctx, cl, RootCommand.debug(spec));
     Workspaces.Merged merged =
-        ctx.workspaces().merge(name, squash, acceptRisk, ReviewSettings.defaults());
+        ctx.workspaces().merge(name, squash, acceptRisk, ReviewConfig.settings(ctx));
     var err = cl.getErr();
     if (!merged.acceptedFindings().isEmpty()) {
       err.println(

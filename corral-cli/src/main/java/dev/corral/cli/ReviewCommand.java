@@ -1,9 +1,7 @@
 package dev.corral.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.corral.workspace.Review;
 import dev.corral.workspace.ReviewReport;
-import dev.corral.workspace.ReviewSettings;
 import dev.corral.workspace.Snapshot;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,42 +43,12 @@ final class ReviewCommand implements Callable<Integer> {
     WorkspaceRecovery.recover(ctx, cl, RootCommand.debug(spec));
     ReviewReport report;
     try (Snapshot snapshot = ctx.workspaces().snapshot(name)) {
-      report = Review.run(snapshot.changes(), ReviewSettings.defaults());
+      report = Review.run(snapshot.changes(), ReviewConfig.settings(ctx));
     }
     var out = cl.getOut();
     switch (output.format) {
-      case text -> {
-        for (ReviewReport.Finding f : report.findings()) {
-          out.println(
-              f.severity().name().toLowerCase(java.util.Locale.ROOT)
-                  + "  "
-                  + f.path()
-                  + (f.line() > 0 ? ":" + f.line() : "")
-                  + "  "
-                  + f.message());
-        }
-        out.println(
-            report.findings().isEmpty()
-                ? "no findings"
-                : report.findings().size()
-                    + " finding(s)"
-                    + (report.blocking() ? ", blocking" : ""));
-      }
-      case json -> {
-        ArrayNode findings = Json.MAPPER.createArrayNode();
-        for (ReviewReport.Finding f : report.findings()) {
-          findings
-              .addObject()
-              .put("severity", f.severity().name().toLowerCase(java.util.Locale.ROOT))
-              .put("check", f.check())
-              .put("path", f.path())
-              .put("line", f.line())
-              .put("message", f.message());
-        }
-        var root = Json.object().put("name", name).put("blocking", report.blocking());
-        root.set("findings", findings);
-        out.print(Json.pretty(root));
-      }
+      case text -> out.print(report.text());
+      case json -> out.print(report.json());
     }
     out.flush();
     return report.blocking() ? 1 : 0;

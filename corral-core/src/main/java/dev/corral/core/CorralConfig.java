@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param agents the agent presets: Corral's catalog with the user's {@code [agents.NAME]} on top
  * @param workspaceMode the {@code [workspace]} mode as written ({@code "mount"} or {@code
  *     "clone"}); empty means mount
+ * @param reviewLlm the user's {@code [review.llm]} table, if any; empty skips the LLM review
  */
 public record CorralConfig(
     Optional<String> backend,
@@ -36,7 +37,8 @@ public record CorralConfig(
     EgressRules egress,
     List<String> warnings,
     AgentCatalog agents,
-    Optional<String> workspaceMode) {
+    Optional<String> workspaceMode,
+    Optional<ReviewLlm> reviewLlm) {
 
   public static final CorralConfig DEFAULT =
       new CorralConfig(
@@ -50,6 +52,7 @@ public record CorralConfig(
           EgressRules.NONE,
           List.of(),
           AgentCatalog.EMPTY,
+          Optional.empty(),
           Optional.empty());
 
   public CorralConfig {
@@ -94,6 +97,7 @@ public record CorralConfig(
         egress,
         warnings,
         AgentCatalog.EMPTY,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -110,6 +114,7 @@ public record CorralConfig(
         egress,
         warnings,
         value,
-        workspaceMode);
+        workspaceMode,
+        reviewLlm);
   }
 }

@@ -12,7 +12,7 @@ final class ReviewGate {
   /** One line per blocking finding, {@code path:line: message}. */
   static List<String> blockingFindings(ReviewReport report) {
     return report.findings().stream()
-        .filter(f -> f.severity() == ReviewReport.Severity.BLOCK)
+        .filter(f -> f.severity() == Severity.BLOCK)
         .map(f -> f.path() + (f.line() > 0 ? ":" + f.line() : "") + ": " + f.message())
         .toList();
   }

@@ -136,7 +136,7 @@ class WorkspacesTest {
     workspaces.stop("det", runner);
 
     assertThat(clone(p).git("rev-parse", "HEAD~1")).isEqualTo(first);
-    assertThatThrownBy(() -> workspaces.merge("det", false, false, ReviewSettings.defaults()))
+    assertThatThrownBy(() -> workspaces.merge("det", false, false, ReviewSettings.DEFAULT))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("HEAD is detached");
     assertThat(user.git("rev-parse", "HEAD")).isEqualTo(first);
@@ -203,7 +203,7 @@ class WorkspacesTest {
     Files.writeString(p.directory().path().resolve("feature.txt"), "feature\n");
     workspaces.stop("m1", runner);
 
-    Workspaces.Merged merged = workspaces.merge("m1", false, false, ReviewSettings.defaults());
+    Workspaces.Merged merged = workspaces.merge("m1", false, false, ReviewSettings.DEFAULT);
 
     assertThat(user.read("feature.txt")).isEqualTo("feature\n");
     assertThat(user.git("rev-parse", "HEAD")).isEqualTo(merged.commit());
@@ -252,7 +252,7 @@ class WorkspacesTest {
     Files.writeString(p.directory().path().resolve("a.txt"), "a\n");
     workspaces.stop("m2", runner);
 
-    workspaces.merge("m2", true, false, ReviewSettings.defaults());
+    workspaces.merge("m2", true, false, ReviewSettings.DEFAULT);
 
     assertThat(user.git("log", "-1", "--format=%P").split(" ")).hasSize(1);
     assertThat(user.read("a.txt")).isEqualTo("a\n");
@@ -266,7 +266,7 @@ class WorkspacesTest {
     user.write("README.md", "my own edit\n");
     String head = user.git("rev-parse", "HEAD");
 
-    assertThatThrownBy(() -> workspaces.merge("d1", false, false, ReviewSettings.defaults()))
+    assertThatThrownBy(() -> workspaces.merge("d1", false, false, ReviewSettings.DEFAULT))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("has uncommitted changes (M README.md)");
     assertThatThrownBy(() -> workspaces.apply("d1"))
@@ -286,7 +286,7 @@ class WorkspacesTest {
     user.write("src/app.txt", "user\n").commitAll("user edit");
     String head = user.git("rev-parse", "HEAD");
 
-    assertThatThrownBy(() -> workspaces.merge("c1", false, false, ReviewSettings.defaults()))
+    assertThatThrownBy(() -> workspaces.merge("c1", false, false, ReviewSettings.DEFAULT))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("conflicts with your branch in src/app.txt");
     assertThatThrownBy(() -> workspaces.apply("c1"))
@@ -319,7 +319,7 @@ class WorkspacesTest {
     create("n1", false);
     workspaces.stop("n1", runner);
 
-    assertThatThrownBy(() -> workspaces.merge("n1", false, false, ReviewSettings.defaults()))
+    assertThatThrownBy(() -> workspaces.merge("n1", false, false, ReviewSettings.DEFAULT))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("made no changes");
   }
