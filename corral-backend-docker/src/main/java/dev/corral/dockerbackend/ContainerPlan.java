@@ -90,12 +90,13 @@ final class ContainerPlan {
     exposed.put(workspace, workspace.toString());
     for (Mount mount : spec.mounts()) {
       Path source = mountSource(mount);
+      String target = inHome(mount.target().value(), layout.home(), workspace.toString());
       binds.add(
           new Bind(
               source.toString(),
-              new Volume(mount.target().value()),
+              new Volume(target),
               mount.access() == Mount.Access.READ_ONLY ? AccessMode.ro : AccessMode.rw));
-      exposed.put(source, mount.target().value());
+      exposed.put(source, target);
     }
     hideSecrets(exposed);
     if (spec.network() instanceof NetworkMode.Gateway gateway) {
@@ -125,6 +126,29 @@ final class ContainerPlan {
         .withStdInOnce(true)
         .withHostConfig(hostConfig());
     return List.copyOf(placeholders);
+  }
+
+  /**
+   * {@code path} with the host user's home replaced by the sandbox's: they differ when Corral runs
+   * as root (the sandbox's home is then {@code /home/corral}), and a path under the home, such as
+   * an agent's state directory, means the home of whoever runs. Paths in the workspace, which is
+   * bound at its host path, stay as they are.
+   */
+  static String inHome(String path, String home, String workspace) {
+    String host = System.getProperty("user.home");
+    if (host == null
+        || host.equals(home)
+        || host.equals("/")
+        || path.equals(workspace)
+        || path.startsWith(workspace + "/")
+        || workspace.equals(host)
+        || host.startsWith(workspace + "/")) {
+      return path;
+    }
+    if (path.equals(host)) {
+      return home;
+    }
+    return path.startsWith(host + "/") ? home + path.substring(host.length()) : path;
   }
 
   private HostConfig hostConfig() {

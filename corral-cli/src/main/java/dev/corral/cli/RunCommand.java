@@ -79,7 +79,8 @@ final class RunCommand implements Callable<Integer> {
                             AgentLaunch.Purpose.RUN,
                             agentArgs(),
                             options.isolatedState,
-                            options.lockdown),
+                            options.lockdown,
+                            options.target(config)),
                         ctx,
                         workspace,
                         HostPath.of(System.getProperty("user.home"))))
