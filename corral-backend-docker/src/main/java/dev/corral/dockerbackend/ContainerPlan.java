@@ -260,8 +260,14 @@ final class ContainerPlan {
         readOnly(path, path.toString());
       } else {
         placeholders.add(path);
+        // An empty read-only directory, also for files (.envrc, corral.toml): nothing can be
+        // created in it or replace it (it is a mount point), and git ignores empty directories,
+        // so `git add -A` neither fails nor commits an empty placeholder file. Only .git/config,
+        // which git never adds, stays an empty file (an empty configuration).
         readOnly(
-            isDirectoryName(entry) ? layout.directory().emptyDir() : layout.directory().emptyFile(),
+            entry.equals(".git/config")
+                ? layout.directory().emptyFile()
+                : layout.directory().emptyDir(),
             path.toString());
       }
     }
