@@ -298,7 +298,8 @@ class BadInputTest {
 
     assertThat(r.code()).as(r.toString()).isEqualTo(2);
     assertThat(r.err())
-        .isEqualTo("corral: error: unknown backend 'nope'\n  hint: choose one of: native\n");
+        .isEqualTo(
+            "corral: error: unknown backend 'nope'\n  hint: choose one of: native, docker\n");
   }
 
   @Test
