@@ -69,7 +69,7 @@ public final class TomlConfigSource implements ConfigSource {
     }
     Path project = workspace.path().resolve(PROJECT_FILE);
     config.kind = EgressRules.Kind.PROJECT;
-    if (Files.exists(project)) {
+    if (Files.exists(project) && !placeholder(project)) {
       // Hash and parse the same bytes, so a concurrent edit cannot slip in between.
       String content = read(project);
       boolean trusted = trust.trusts(workspace, content);
@@ -86,6 +86,21 @@ public final class TomlConfigSource implements ConfigSource {
     return PROJECT_FILE
         + (trustedBefore ? " changed since you trusted it" : " is not trusted yet")
         + "; its network rules and mounts are ignored until you run corral trust";
+  }
+
+  /**
+   * Whether {@code file} is an empty directory: the read-only placeholder a sandbox gets for an
+   * absent corral.toml, left behind when its Corral was killed until the next run cleans up.
+   */
+  private static boolean placeholder(Path file) {
+    if (!Files.isDirectory(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try (var entries = Files.list(file)) {
+      return entries.findAny().isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static String read(Path file) {

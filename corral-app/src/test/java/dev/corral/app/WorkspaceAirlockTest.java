@@ -71,6 +71,50 @@ class WorkspaceAirlockTest {
   }
 
   @Test
+  void lsShowsARunningCloneSandboxWithItsBackendAndItsWorkspace() throws Exception {
+    var run =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                corral(
+                    "run",
+                    "--workspace-mode",
+                    "clone",
+                    "--name",
+                    "live",
+                    "--",
+                    "sh",
+                    "-c",
+                    "echo x > new.txt; while [ ! -e stop ]; do sleep 0.1; done"),
+            r -> Thread.ofVirtual().start(r));
+    Path started = clone("live").resolve("new.txt");
+    for (int i = 0; i < 600 && !Files.exists(started); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(started).as("the sandbox started").exists();
+
+    Result ls = corral("ls");
+    assertThat(ls.out())
+        .containsPattern("\\nlive\\s+running\\s+native\\s+corral/live\\s+0\\s+0\\s+0\\s+sh\\s");
+    var rows =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(corral("ls", "--output", "json").out());
+    var live =
+        java.util.stream.StreamSupport.stream(rows.spliterator(), false)
+            .filter(n -> n.get("name").asText().equals("live"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(live.get("state").asText()).isEqualTo("running");
+    assertThat(live.at("/sandbox/backend").asText()).isEqualTo("native");
+    assertThat(live.at("/workspace/branch").asText()).isEqualTo("corral/live");
+    assertThat(live.at("/workspace/state").asText()).isEqualTo("running");
+
+    Files.createFile(clone("live").resolve("stop"));
+    assertThat(run.get().code()).isZero();
+    assertThat(corral("ls").out())
+        .containsPattern("\\nlive\\s+stopped\\s+-\\s+corral/live\\s+1\\s+0\\s+2\\s+sh\\s");
+  }
+
+  @Test
   void aCloneSandboxWorksOnItsOwnBranchAndTheUserMergesAfterReview() throws Exception {
     Result run =
         corral(
@@ -100,7 +144,7 @@ class WorkspaceAirlockTest {
     Result ls = corral("ls");
     assertThat(ls.out())
         .contains("NAME", "agent1", "stopped", "corral/agent1")
-        .containsPattern("agent1\\s+stopped\\s+corral/agent1\\s+2\\s+0\\s+3\\s+sh");
+        .containsPattern("agent1\\s+stopped\\s+-\\s+corral/agent1\\s+2\\s+0\\s+3\\s+sh");
     assertThat(corral("ls", "--output", "json").out())
         .contains("\"ahead\" : 2", "\"changedFiles\" : 3");
 

@@ -81,7 +81,7 @@ class WorkspaceCrashIT {
     assertThat(ls.exitValue()).as(Files.readString(err)).isZero();
     assertThat(Files.readString(err)).contains("saved the work of crash");
     assertThat(Files.readString(out))
-        .containsPattern("crash\\s+stopped\\s+corral/crash\\s+1\\s+0\\s+1");
+        .containsPattern("crash\\s+stopped\\s+-\\s+corral/crash\\s+1\\s+0\\s+1");
     Process diff =
         corral(repo, "diff", "crash")
             .redirectOutput(out.toFile())

@@ -38,7 +38,9 @@ final class ContainerEnvironment {
     if (Forwarder.enabled(spec)) {
       env.putAll(Forwarder.environment());
     }
-    env.putAll(spec.env());
+    // A value naming a path under the host's home (an agent's ~/.claude) means the sandbox's home.
+    String workspace = spec.workspace().toString();
+    spec.env().forEach((k, v) -> env.put(k, ContainerPlan.inHome(v, home, workspace)));
     List<String> list = new ArrayList<>();
     env.forEach((k, v) -> list.add(k + "=" + v));
     return list;

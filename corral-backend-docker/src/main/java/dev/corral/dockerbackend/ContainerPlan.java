@@ -104,12 +104,13 @@ final class ContainerPlan {
     exposed.put(workspace, workspace.toString());
     for (Mount mount : spec.mounts()) {
       Path source = mountSource(mount);
+      String target = inHome(mount.target().value(), layout.home(), workspace.toString());
       binds.add(
           new Bind(
               source.toString(),
-              new Volume(mount.target().value()),
+              new Volume(target),
               mount.access() == Mount.Access.READ_ONLY ? AccessMode.ro : AccessMode.rw));
-      exposed.put(source, mount.target().value());
+      exposed.put(source, target);
     }
     hideSecrets(exposed);
     if (spec.network() instanceof NetworkMode.Gateway gateway) {
@@ -139,6 +140,29 @@ final class ContainerPlan {
         .withStdInOnce(true)
         .withHostConfig(hostConfig());
     return List.copyOf(placeholders);
+  }
+
+  /**
+   * {@code path} with the host user's home replaced by the sandbox's: they differ when Corral runs
+   * as root (the sandbox's home is then {@code /home/corral}), and a path under the home, such as
+   * an agent's state directory, means the home of whoever runs. Paths in the workspace, which is
+   * bound at its host path, stay as they are.
+   */
+  static String inHome(String path, String home, String workspace) {
+    String host = System.getProperty("user.home");
+    if (host == null
+        || host.equals(home)
+        || host.equals("/")
+        || path.equals(workspace)
+        || path.startsWith(workspace + "/")
+        || workspace.equals(host)
+        || host.startsWith(workspace + "/")) {
+      return path;
+    }
+    if (path.equals(host)) {
+      return home;
+    }
+    return path.startsWith(host + "/") ? home + path.substring(host.length()) : path;
   }
 
   private HostConfig hostConfig() {
@@ -264,8 +288,14 @@ final class ContainerPlan {
         readOnly(path, path.toString());
       } else {
         placeholders.add(path);
+        // An empty read-only directory, also for files (.envrc, corral.toml): nothing can be
+        // created in it or replace it (it is a mount point), and git ignores empty directories,
+        // so `git add -A` neither fails nor commits an empty placeholder file. Only .git/config,
+        // which git never adds, stays an empty file (an empty configuration).
         readOnly(
-            isDirectoryName(entry) ? layout.directory().emptyDir() : layout.directory().emptyFile(),
+            entry.equals(".git/config")
+                ? layout.directory().emptyFile()
+                : layout.directory().emptyDir(),
             path.toString());
       }
     }

@@ -245,12 +245,14 @@ final class Images {
       String stream = item.getStream();
       if (stream != null) {
         for (String line : stream.lines().toList()) {
-          if (line.isBlank()) {
+          if (line.isBlank()
+              || line.startsWith(" ---> ")
+              || line.startsWith("Removing intermediate container")) {
             continue;
           }
           synchronized (last) {
             last.addLast(line.strip());
-            if (last.size() > 5) {
+            if (last.size() > 8) {
               last.removeFirst();
             }
           }

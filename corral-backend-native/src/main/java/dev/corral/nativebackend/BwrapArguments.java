@@ -189,11 +189,15 @@ final class BwrapArguments {
       }
       if (Files.exists(path)) {
         add("--ro-bind", path.toString(), path.toString());
-      } else if (isDirectoryName(entry)) {
-        add("--ro-bind", layout.emptyDir().toString(), path.toString());
+      } else if (entry.equals(".git/config")) {
+        // Inside .git, which git never adds: an empty configuration.
+        add("--ro-bind", "/dev/null", path.toString());
         placeholders.add(path);
       } else {
-        add("--ro-bind", "/dev/null", path.toString());
+        // An empty read-only directory, also for files (.envrc, corral.toml): nothing can be
+        // created in it or replace it (it is a mount point), and git ignores empty directories,
+        // so `git add -A` works, where a /dev/null placeholder (a character device) breaks it.
+        add("--ro-bind", layout.emptyDir().toString(), path.toString());
         placeholders.add(path);
       }
     }

@@ -86,8 +86,12 @@ class BwrapArgumentsTest {
     assertThat(result.placeholders())
         .contains(workspace.resolve(".envrc"), workspace.resolve(".vscode"))
         .contains(workspace.resolve(".git/config"));
+    // Files too get an empty directory (git ignores it; a /dev/null device breaks `git add -A`).
+    String empty = layout.emptyDir().toString();
     assertThat(result.args())
-        .containsSequence("--ro-bind", "/dev/null", workspace.resolve(".envrc").toString());
+        .containsSequence("--ro-bind", empty, workspace.resolve(".envrc").toString())
+        .containsSequence("--ro-bind", empty, workspace.resolve("corral.toml").toString())
+        .containsSequence("--ro-bind", "/dev/null", workspace.resolve(".git/config").toString());
   }
 
   @Test

@@ -246,6 +246,42 @@ public abstract class BackendContract extends SandboxFixture {
     assertThat(workspace.resolve("corral.toml")).doesNotExist();
   }
 
+  @Test
+  void gitAddAndCommitWorkWhileAbsentProtectedEntriesStayUnwritable() throws Exception {
+    // A fresh repository (made on the host: a .git created inside would be the sandbox's, hooks
+    // and all); .envrc, corral.toml, .vscode, ... are absent, so the sandbox sees placeholders.
+    Process init =
+        new ProcessBuilder("git", "init", "-q", workspace.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(init.waitFor()).isZero();
+    giveToWorkspaceOwner(workspace.resolve(".git"));
+    Run r =
+        sandboxed(
+            "git add -A && git -c user.name=agent -c user.email=agent@corral.invalid"
+                + " commit -q -m work && git status --porcelain && echo committed;"
+                + " git ls-files; (echo evil > .envrc) 2>/dev/null && echo WROTE;"
+                + " git add -A && git status --porcelain; echo end");
+    assertThat(r.stdout()).as(r.toString()).isEqualTo("committed\nREADME\nend\n");
+    assertThat(workspace.resolve(".envrc")).doesNotExist();
+    assertThat(workspace.resolve("corral.toml")).doesNotExist();
+    assertThat(workspace.resolve(".vscode")).doesNotExist();
+  }
+
+  /** Hands what the test made as its own user to the workspace's owner (the sandbox's user). */
+  private void giveToWorkspaceOwner(Path dir) throws IOException {
+    var owner = Files.getOwner(workspace);
+    var group =
+        Files.readAttributes(workspace, java.nio.file.attribute.PosixFileAttributes.class).group();
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.toList()) {
+        Files.setOwner(p, owner);
+        Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class)
+            .setGroup(group);
+      }
+    }
+  }
+
   // ---- processes and kernel ------------------------------------------------------------
 
   @Test

@@ -2,6 +2,7 @@ package dev.corral.cli;
 
 import dev.corral.core.AgentCatalog;
 import dev.corral.core.AgentPreset;
+import dev.corral.core.ConfigException;
 import dev.corral.core.CorralDirs;
 import dev.corral.core.EgressRules;
 import dev.corral.core.HostPath;
@@ -22,9 +23,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What an agent preset adds to a sandbox: its command, environment, the read-only binds of its host
- * install, its persisted state bound read-write at its paths in the private home, and its egress
- * rules as the {@code AGENT} layer.
+ * What an agent preset adds to a sandbox: its command, environment, how it is installed (the
+ * read-only binds of its host install on the native backend; image layers built from its {@code
+ * install.docker} steps on a container backend), its persisted state bound read-write at its paths
+ * in the private home, and its egress rules as the {@code AGENT} layer.
  *
  * @param preset the preset
  * @param command the command to run
@@ -32,6 +34,9 @@ import java.util.Map;
  * @param mounts install binds (read-only) and state binds (read-write)
  * @param egress the preset's egress rules
  * @param stateDir where the state lives on the host; empty under {@code --lockdown}
+ * @param image for a container backend: the stack of Corral's images the install steps need ({@code
+ *     node} for npm, {@code python} for pip, else {@code base}); empty on the native backend
+ * @param layers for a container backend: the install steps as Dockerfile {@code RUN} instructions
  */
 record AgentLaunch(
     AgentPreset preset,
@@ -39,12 +44,21 @@ record AgentLaunch(
     Map<String, String> env,
     List<Mount> mounts,
     EgressRules.Layer egress,
-    java.util.Optional<HostPath> stateDir) {
+    java.util.Optional<HostPath> stateDir,
+    java.util.Optional<String> image,
+    List<String> layers) {
 
   AgentLaunch {
     command = List.copyOf(command);
     env = Map.copyOf(env);
     mounts = List.copyOf(mounts);
+    layers = List.copyOf(layers);
+  }
+
+  /** Where the agent runs: on the host's own files, or in a container image. */
+  enum Target {
+    NATIVE,
+    CONTAINER
   }
 
   /** Why the preset runs: the agent itself, or its login flow. */
@@ -60,8 +74,10 @@ record AgentLaunch(
    * @param args arguments appended to the agent's command ({@code corral run claude -- ARGS})
    * @param isolatedState state of this workspace only, instead of shared by all projects
    * @param lockdown ephemeral state, no host variables, egress to the model API only
+   * @param target the host's install (native) or one built into the image (container)
    */
-  record Request(Purpose purpose, List<String> args, boolean isolatedState, boolean lockdown) {
+  record Request(
+      Purpose purpose, List<String> args, boolean isolatedState, boolean lockdown, Target target) {
     Request {
       args = List.copyOf(args);
     }
@@ -71,7 +87,12 @@ record AgentLaunch(
       AgentPreset preset, Request request, CliContext ctx, HostPath workspace, HostPath home) {
     List<Mount> mounts = new ArrayList<>();
     Map<String, String> env = new LinkedHashMap<>();
-    if (!preset.command().isEmpty()) {
+    java.util.Optional<String> image = java.util.Optional.empty();
+    List<String> layers = List.of();
+    if (!preset.command().isEmpty() && request.target() == Target.CONTAINER) {
+      layers = containerLayers(preset);
+      image = java.util.Optional.of(stack(preset.install().docker()));
+    } else if (!preset.command().isEmpty()) {
       HostInstall install = HostInstall.find(preset, ctx.env(), home);
       install
           .binds()
@@ -87,6 +108,9 @@ record AgentLaunch(
     if (!request.lockdown() && !preset.state().isEmpty()) {
       HostPath dir = stateDir(ctx.dirs(), preset, request.isolatedState(), workspace);
       mounts.addAll(stateMounts(preset, dir, home));
+      if (request.target() == Target.CONTAINER) {
+        ownForContainer(dir.path(), workspace.path());
+      }
       stateDir = java.util.Optional.of(dir);
     }
     preset
@@ -120,7 +144,46 @@ record AgentLaunch(
             EgressRules.Kind.AGENT,
             allow,
             List.of());
-    return new AgentLaunch(preset, command, env, mounts, layer, stateDir);
+    return new AgentLaunch(preset, command, env, mounts, layer, stateDir, image, layers);
+  }
+
+  /** The preset's {@code install.docker} steps as {@code RUN} instructions. */
+  private static List<String> containerLayers(AgentPreset preset) {
+    List<String> steps = preset.install().docker();
+    if (steps.isEmpty()) {
+      throw new ConfigException(
+          "agent "
+              + preset.name()
+              + " has no steps to install it into a container image (install.docker is empty)",
+          "add them under [agents."
+              + preset.name()
+              + ".install] in ~/.config/corral/config.toml, e.g. docker = [\"npm install -g"
+              + " PACKAGE\"], or run it with --backend native");
+    }
+    for (String step : steps) {
+      if (step.isBlank() || step.contains("\n")) {
+        throw new ConfigException(
+            "agent " + preset.name() + ": invalid install.docker step '" + step + "'",
+            "give one shell command per step, on one line");
+      }
+    }
+    return steps.stream().map(step -> "RUN " + step).toList();
+  }
+
+  /**
+   * The image stack the install steps need: {@code node} when a step runs npm or npx, {@code
+   * python} when one runs pip or pipx, else {@code base} (which has curl and git).
+   */
+  static String stack(List<String> steps) {
+    boolean npm = false;
+    boolean pip = false;
+    for (String step : steps) {
+      for (String word : step.split("[\\s;&|()]+", -1)) {
+        npm |= word.equals("npm") || word.equals("npx");
+        pip |= word.equals("pip") || word.equals("pip3") || word.equals("pipx");
+      }
+    }
+    return npm ? "node" : pip ? "python" : "base";
   }
 
   /**
@@ -176,6 +239,39 @@ record AgentLaunch(
     }
     return mounts;
   }
+
+  /**
+   * When Corral runs as root, a container runs as the workspace's owner (uid 1000 for a root-owned
+   * workspace), never as root: hand the state to that user so the agent can write it. As any other
+   * user, the container runs as that user and the state is already theirs.
+   */
+  private static void ownForContainer(Path state, Path workspace) {
+    try {
+      if ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") != 0) {
+        return;
+      }
+      int uid = (Integer) Files.getAttribute(workspace, "unix:uid");
+      int gid = (Integer) Files.getAttribute(workspace, "unix:gid");
+      if (uid == 0) {
+        uid = CONTAINER_FALLBACK_ID;
+        gid = CONTAINER_FALLBACK_ID;
+      }
+      try (var walk = Files.walk(state)) {
+        for (Path p : walk.toList()) {
+          Files.setAttribute(p, "unix:uid", uid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          Files.setAttribute(p, "unix:gid", gid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new SandboxException(
+          "cannot hand the state of the agent under " + state + " to the container's user: " + e,
+          "check that the directory is writable, or run with --lockdown for ephemeral state",
+          e);
+    }
+  }
+
+  /** The uid and gid a container runs as when Corral and the workspace are root's. */
+  private static final int CONTAINER_FALLBACK_ID = 1000;
 
   private static void createPrivate(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {

@@ -58,6 +58,27 @@ final class LoginCommand implements Callable<Integer> {
   @org.jspecify.annotations.Nullable
   String workspace;
 
+  @Option(
+      names = "--backend",
+      paramLabel = "NAME",
+      description = "Backend, e.g. native or docker (see corral run --backend).")
+  @org.jspecify.annotations.Nullable
+  String backend;
+
+  @Option(
+      names = "--image",
+      paramLabel = "IMAGE",
+      description = "Container image (docker backend) the agent is installed into.")
+  @org.jspecify.annotations.Nullable
+  String image;
+
+  @Option(
+      names = "--runtime",
+      paramLabel = "NAME",
+      description = "OCI runtime (docker backend): runc or runsc (gVisor).")
+  @org.jspecify.annotations.Nullable
+  String runtime;
+
   @Spec
   @SuppressWarnings("NullAway.Init")
   CommandSpec spec;
@@ -71,6 +92,9 @@ final class LoginCommand implements Callable<Integer> {
     RunOptions options = new RunOptions();
     options.workspace = workspace;
     options.isolatedState = isolatedState;
+    options.backend = backend;
+    options.image = image;
+    options.runtime = runtime;
     HostPath dir = options.workspace(ctx);
     CorralConfig config = ctx.config().load(dir);
     Json.warn(config.warnings(), spec.commandLine());
@@ -84,7 +108,8 @@ final class LoginCommand implements Callable<Integer> {
     AgentLaunch launch =
         AgentLaunch.plan(
             preset,
-            new AgentLaunch.Request(AgentLaunch.Purpose.LOGIN, args, isolatedState, false),
+            new AgentLaunch.Request(
+                AgentLaunch.Purpose.LOGIN, args, isolatedState, false, options.target(config)),
             ctx,
             dir,
             HostPath.of(System.getProperty("user.home")));

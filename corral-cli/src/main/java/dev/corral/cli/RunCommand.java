@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       "",
       "  corral run claude                 the claude preset: its state, hosts and yolo flag",
       "  corral run claude -- -p 'fix it'  the preset with arguments for the agent",
+      "  corral run --backend docker codex the agent built into Corral's image (cached)",
       "  corral run -- npm test            any command (after --, a preset name is a command too)",
       "  corral run                        an interactive login shell",
       "",
@@ -79,7 +80,8 @@ final class RunCommand implements Callable<Integer> {
                             AgentLaunch.Purpose.RUN,
                             agentArgs(),
                             options.isolatedState,
-                            options.lockdown),
+                            options.lockdown,
+                            options.target(config)),
                         ctx,
                         workspace,
                         HostPath.of(System.getProperty("user.home"))))

@@ -176,6 +176,16 @@ final class RunOptions {
     return backend != null ? Optional.of(backend) : config.backend();
   }
 
+  /**
+   * Where an agent preset gets its program: from the image on the {@code docker} backend, else from
+   * the host (native is also the backend Corral chooses when none is named).
+   */
+  AgentLaunch.Target target(CorralConfig config) {
+    return backend(config).filter(b -> b.equals("docker")).isPresent()
+        ? AgentLaunch.Target.CONTAINER
+        : AgentLaunch.Target.NATIVE;
+  }
+
   /** Flags on top of {@code config} on top of the defaults, for a raw command. */
   SandboxSpec toSpec(CliContext ctx, CorralConfig config, Stdio stdio) {
     return toSpec(ctx, config, stdio, null);
@@ -249,6 +259,12 @@ final class RunOptions {
     ContainerSpec container = ContainerSpec.DEFAULT.withRuntime(Optional.ofNullable(runtime));
     if (image != null) {
       container = container.withImage(ImageSource.parse(image, workspace));
+    } else if (agent != null && agent.image().isPresent()) {
+      container = container.withImage(new ImageSource.Stack(agent.image().get()));
+    }
+    if (agent != null) {
+      // The agent's install steps on top of the image (--image, or the stack they need).
+      container = container.withLayers(agent.layers());
     }
     spec.container(container);
     mounts.forEach(m -> spec.mount(Mount.parse(anchored(ctx, m))));

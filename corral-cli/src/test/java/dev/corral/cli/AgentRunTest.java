@@ -73,6 +73,82 @@ class AgentRunTest {
     cli.env = Map.of("PATH", "/usr/bin:/bin", "ECHOER_KEY", "secret-1");
   }
 
+  @Test
+  void onDockerBuildsTheAgentIntoTheImageInsteadOfBindingTheHostInstall() {
+    AgentPreset npmAgent =
+        new AgentPreset(
+            "npmagent",
+            "installed with npm",
+            List.of("npmagent"),
+            List.of("--yes"),
+            List.of("npmagent", "login"),
+            new AgentPreset.Install(
+                "npm i -g npmagent", List.of("npm install -g npmagent"), List.of()),
+            List.of("api.echo.test"),
+            List.of("api.echo.test"),
+            List.of(".npmagent/"),
+            List.of(),
+            Map.of("NPMAGENT_HOME", "~/.npmagent"),
+            List.of("ECHOER_KEY"),
+            "https://example.com/npmagent");
+    FakeBackend docker = new FakeBackend("docker");
+    CliHarness h = new CliHarness(workdir, docker);
+    h.gateway = cli.gateway;
+    h.env = cli.env;
+    CorralConfig config =
+        CorralConfig.DEFAULT.withAgents(AgentCatalog.of(List.of(ECHOER, npmAgent)));
+    h.config = workspace -> config;
+
+    // npmagent is not on the host's PATH: natively that is exit code 4, here the image has it.
+    var r = h.run("run", "--backend", "docker", "npmagent", "--", "hi");
+    assertThat(r.code()).as(r.err()).isZero();
+    SandboxSpec spec = Objects.requireNonNull(docker.started);
+    assertThat(spec.container().image()).isEqualTo(new dev.corral.core.ImageSource.Stack("node"));
+    assertThat(spec.container().layers()).containsExactly("RUN npm install -g npmagent");
+    assertThat(spec.command()).containsExactly("npmagent", "--yes", "hi");
+    assertThat(spec.mounts())
+        .allMatch(m -> m.access() == Mount.Access.READ_WRITE)
+        .extracting(m -> m.target().value())
+        .containsExactly(home.resolve(".npmagent").toString());
+    assertThat(spec.env())
+        .containsEntry("ECHOER_KEY", "secret-1")
+        .containsEntry("NPMAGENT_HOME", home.resolve(".npmagent").toString())
+        .doesNotContainKey("PATH");
+    assertThat(spec.network()).isInstanceOf(NetworkMode.Gateway.class);
+    assertThat(
+            egress.layers().stream()
+                .filter(l -> l.kind() == EgressRules.Kind.AGENT)
+                .findFirst()
+                .orElseThrow()
+                .allow())
+        .containsExactly("api.echo.test");
+
+    // --image: the same steps on the named image.
+    h.run("run", "--backend", "docker", "--image", "python", "--lockdown", "npmagent");
+    spec = Objects.requireNonNull(docker.started);
+    assertThat(spec.container().image()).isEqualTo(new dev.corral.core.ImageSource.Stack("python"));
+    assertThat(spec.container().layers()).containsExactly("RUN npm install -g npmagent");
+    assertThat(spec.mounts()).isEmpty();
+
+    var missing = h.run("run", "--backend", "docker", "echoer");
+    assertThat(missing.code()).isEqualTo(3);
+    assertThat(missing.err())
+        .startsWith(
+            "corral: error: agent echoer has no steps to install it into a container image"
+                + " (install.docker is empty)");
+    var login = h.run("login", "--backend", "docker", "echoer");
+    assertThat(login.code()).isEqualTo(3);
+  }
+
+  @Test
+  void picksTheImageStackTheInstallStepsNeed() {
+    assertThat(AgentLaunch.stack(List.of("npm install -g @openai/codex"))).isEqualTo("node");
+    assertThat(AgentLaunch.stack(List.of("pip install --break-system-packages aider-chat")))
+        .isEqualTo("python");
+    assertThat(AgentLaunch.stack(List.of("curl -fsSL https://x/install.sh | bash")))
+        .isEqualTo("base");
+  }
+
   private SandboxSpec spec() {
     return Objects.requireNonNull(backend.started, "no sandbox was started");
   }
