@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Durable state of a Corral server: tasks and their histories. Every method returns only after its
- * change is durable, so a crash (even {@code kill -9}) right after a call loses nothing it
- * accepted. Implementations are thread-safe.
+ * Durable state of a Corral server: tasks, their histories, and the API tokens (hashes only). Every
+ * method returns only after its change is durable, so a crash (even {@code kill -9}) right after a
+ * call loses nothing it accepted. Implementations are thread-safe.
  */
 public interface Store extends AutoCloseable {
 
@@ -39,6 +39,15 @@ public interface Store extends AutoCloseable {
 
   /** The task's transitions, oldest first. */
   List<TaskTransition> history(TaskId id);
+
+  /** Records a new API token (its hash only). */
+  void addToken(ApiToken token);
+
+  /** Every API token, revoked ones included, oldest first. */
+  List<ApiToken> tokens();
+
+  /** Marks the token revoked; false when no active token has that id. */
+  boolean revokeToken(String id);
 
   @Override
   void close();
