@@ -39,6 +39,11 @@ final class Routes {
     routes.sse(path, handler);
   }
 
+  void ws(String path, Consumer<io.javalin.websocket.WsConfig> handler) {
+    registered.add("get " + path);
+    routes.ws(path, handler);
+  }
+
   /** {@code "method path"} of every route, e.g. {@code "get /api/v1/tasks/{id}"}. */
   List<String> registered() {
     return List.copyOf(registered);
