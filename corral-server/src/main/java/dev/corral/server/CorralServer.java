@@ -93,7 +93,7 @@ public final class CorralServer implements AutoCloseable {
                     if (start != null) {
                       metrics.request(
                           ctx.method().name(),
-                          ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path,
+                          route(ctx),
                           ctx.statusCode(),
                           System.nanoTime() - start);
                     }
@@ -119,6 +119,16 @@ public final class CorralServer implements AutoCloseable {
           "choose another address with --listen HOST:PORT, or stop what uses it");
     }
     return new CorralServer(app, runner, registered[0].registered());
+  }
+
+  /** The route template that served {@code ctx}, e.g. {@code /api/v1/tasks/{id}}. */
+  private static String route(Context ctx) {
+    try {
+      var endpoint = ctx.endpoints().lastHttpEndpoint();
+      return endpoint == null ? "unmatched" : endpoint.path;
+    } catch (RuntimeException e) {
+      return "unmatched";
+    }
   }
 
   private static void authenticate(Context ctx, ServerTokens tokens) {
