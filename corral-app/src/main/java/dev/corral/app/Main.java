@@ -65,7 +65,8 @@ public final class Main {
             env,
             streams,
             version());
-    return Cli.commandLine(ctx, args);
+    return Cli.commandLine(
+        ctx, args, Map.of("server", () -> ServerCommand.commandLine(dirs, egress)));
   }
 
   /** The version Maven wrote into {@code version.properties} at build time. */

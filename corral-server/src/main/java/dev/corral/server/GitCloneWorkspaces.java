@@ -2,6 +2,7 @@ package dev.corral.server;
 
 import dev.corral.core.ConflictException;
 import dev.corral.core.EnvironmentException;
+import dev.corral.core.FilesystemPolicy;
 import dev.corral.core.TaskId;
 import dev.corral.core.UsageException;
 import java.io.ByteArrayOutputStream;
@@ -11,6 +12,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +85,11 @@ public final class GitCloneWorkspaces implements TaskWorkspaces {
     }
     git(dir, log, "checkout", "--quiet", "-b", branch(task));
     String base = git(dir, log, "rev-parse", "HEAD").strip();
+    List<Path> absent =
+        FilesystemPolicy.PROTECTED_IN_WORKSPACE.stream()
+            .map(dir::resolve)
+            .filter(p -> !Files.exists(p, LinkOption.NOFOLLOW_LINKS))
+            .toList();
     return new Prepared() {
       @Override
       public Path path() {
@@ -91,6 +98,7 @@ public final class GitCloneWorkspaces implements TaskWorkspaces {
 
       @Override
       public String finish() {
+        removeMountStubs(absent);
         if (git(dir, log, "status", "--porcelain").isBlank()) {
           return "";
         }
@@ -99,6 +107,29 @@ public final class GitCloneWorkspaces implements TaskWorkspaces {
         return git(dir, log, "diff", "--no-ext-diff", "--no-textconv", "--binary", base, "HEAD");
       }
     };
+  }
+
+  /**
+   * A sandbox keeps protected workspace paths read-only by binding over them, and the bind leaves
+   * an empty file or directory where nothing was. The agent cannot have written there (the paths
+   * are read-only inside), so empty ones are such stubs and do not belong in the diff.
+   */
+  private static void removeMountStubs(List<Path> absent) {
+    for (Path stub : absent) {
+      try {
+        if (Files.isRegularFile(stub, LinkOption.NOFOLLOW_LINKS) && Files.size(stub) == 0) {
+          Files.delete(stub);
+        } else if (Files.isDirectory(stub, LinkOption.NOFOLLOW_LINKS)) {
+          try (var entries = Files.list(stub)) {
+            if (entries.findAny().isEmpty()) {
+              Files.delete(stub);
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   @Override

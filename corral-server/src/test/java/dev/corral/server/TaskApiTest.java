@@ -107,6 +107,9 @@ class TaskApiTest {
     assertThat(client.log(task.id(), 0)).contains("working\n").contains("done\n");
     String diff = client.diff(task.id());
     assertThat(diff).contains("+changed").contains("dist/app.txt");
+    assertThat(diff)
+        .as("no mount stubs of protected paths")
+        .doesNotContain("corral.toml", ".envrc");
     assertThat(task.artifacts()).as("symlinks are not artifacts").containsExactly("dist/app.txt");
     assertThat(
             new String(
