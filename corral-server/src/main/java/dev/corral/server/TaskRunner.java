@@ -206,6 +206,8 @@ final class TaskRunner implements AutoCloseable {
     if (run.cancelled) {
       return;
     }
+    SandboxOutcome outcome;
+    List<String> denied;
     try (Sandbox sandbox = engine.start(sandboxSpec, spec.backend())) {
       run.sandbox = sandbox;
       if (run.cancelled) {
@@ -214,15 +216,18 @@ final class TaskRunner implements AutoCloseable {
       store.attachSandbox(id, sandboxSpec.id(), engine.backend(spec.backend()).name());
       store.transition(id, TaskState.RUNNING, "agent started: " + spec.agent());
       metrics.running(id);
-      SandboxOutcome outcome = pumpAndAwait(sandbox, log);
-      store.recordExit(id, outcome.exitCode());
-      results.collect(id, spec, workspace, sandbox.deniedHosts(), log);
-      metrics.egressDenied(sandbox.deniedHosts().size());
-      finish(id, outcome);
+      outcome = pumpAndAwait(sandbox, log);
+      denied = sandbox.deniedHosts();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       store.transition(id, TaskState.FAILED, "the server shut down while the task ran");
+      return;
     }
+    // Results only after the sandbox is torn down: its mounts are gone, the workspace is plain.
+    store.recordExit(id, outcome.exitCode());
+    results.collect(id, spec, workspace, denied, log);
+    metrics.egressDenied(denied.size());
+    finish(id, outcome);
   }
 
   private static SandboxOutcome pumpAndAwait(Sandbox sandbox, OutputStream log)
