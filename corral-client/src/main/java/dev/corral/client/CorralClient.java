@@ -4,11 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.api.ArtifactList;
+import dev.corral.api.ExecEvent;
+import dev.corral.api.ExecRequest;
 import dev.corral.api.Health;
 import dev.corral.api.LogChunk;
 import dev.corral.api.LogEnd;
 import dev.corral.api.MergeResult;
 import dev.corral.api.Problem;
+import dev.corral.api.SandboxList;
+import dev.corral.api.SandboxRequest;
+import dev.corral.api.SandboxView;
 import dev.corral.api.TaskList;
 import dev.corral.api.TaskRequest;
 import dev.corral.api.TaskView;
@@ -136,6 +141,10 @@ public final class CorralClient {
    * if the connection drops.
    */
   public LogEnd follow(String id, long offset, Consumer<LogChunk> chunks) {
+    return followEvents("/api/v1/tasks/" + encode(id) + "/events", offset, chunks);
+  }
+
+  private LogEnd followEvents(String path, long offset, Consumer<LogChunk> chunks) {
     long position = offset;
     int failures = 0;
     while (true) {
@@ -143,7 +152,7 @@ public final class CorralClient {
       try {
         response =
             exchange(
-                request("/api/v1/tasks/" + encode(id) + "/events")
+                request(path)
                     .header("Accept", "text/event-stream")
                     .header("Last-Event-ID", Long.toString(position))
                     .GET(),
@@ -179,6 +188,110 @@ public final class CorralClient {
       }
       pause();
     }
+  }
+
+  public SandboxView createSandbox(SandboxRequest sandbox) {
+    return send(request("/api/v1/sandboxes").POST(json(sandbox)), SandboxView.class);
+  }
+
+  public List<SandboxView> sandboxes() {
+    return get("/api/v1/sandboxes", SandboxList.class).sandboxes();
+  }
+
+  public SandboxView sandbox(String name) {
+    return get("/api/v1/sandboxes/" + encode(name), SandboxView.class);
+  }
+
+  /** Stops the sandbox (SIGTERM, then SIGKILL after 5 s); it stays listed until removed. */
+  public SandboxView stopSandbox(String name) {
+    return sandboxAction(name, "stop");
+  }
+
+  public SandboxView pauseSandbox(String name) {
+    return sandboxAction(name, "pause");
+  }
+
+  public SandboxView resumeSandbox(String name) {
+    return sandboxAction(name, "resume");
+  }
+
+  private SandboxView sandboxAction(String name, String action) {
+    return send(
+        request("/api/v1/sandboxes/" + encode(name) + "/" + action)
+            .POST(HttpRequest.BodyPublishers.noBody()),
+        SandboxView.class);
+  }
+
+  public void removeSandbox(String name) {
+    exchange(
+        request("/api/v1/sandboxes/" + encode(name)).DELETE(),
+        HttpResponse.BodyHandlers.discarding());
+  }
+
+  /**
+   * Runs {@code command} next to the sandbox (same workspace, policy and limits), passing each
+   * output chunk to {@code output} as it arrives; returns the exit code.
+   */
+  public int exec(String name, List<String> command, Consumer<ExecEvent> output) {
+    HttpResponse<InputStream> response =
+        exchange(
+            request("/api/v1/sandboxes/" + encode(name) + "/exec")
+                .POST(json(new ExecRequest(command))),
+            HttpResponse.BodyHandlers.ofInputStream());
+    try (var reader =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        ExecEvent event = read(line, ExecEvent.class);
+        Integer exit = event.exitCode();
+        if (exit != null) {
+          return exit;
+        }
+        output.accept(event);
+      }
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+    throw new CorralApiException(
+        new Problem(
+            "about:blank", "Bad response", 0, "the exec stream ended without an exit code", null),
+        null);
+  }
+
+  /** Follows the sandbox's output like {@link #follow} does a task's. */
+  public LogEnd followSandbox(String name, long offset, Consumer<LogChunk> chunks) {
+    return followEvents("/api/v1/sandboxes/" + encode(name) + "/events", offset, chunks);
+  }
+
+  public void upload(String name, String path, byte[] content) {
+    exchange(
+        request("/api/v1/sandboxes/" + encode(name) + "/files?path=" + encode(path))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(content)),
+        HttpResponse.BodyHandlers.discarding());
+  }
+
+  public byte[] download(String name, String path) {
+    return exchange(
+            request("/api/v1/sandboxes/" + encode(name) + "/files?path=" + encode(path)).GET(),
+            HttpResponse.BodyHandlers.ofByteArray())
+        .body();
+  }
+
+  /**
+   * Attaches to the sandbox's terminal. Output reaches {@code listener}; with {@code control} the
+   * returned session may type and resize (the server refuses control while another client has it).
+   */
+  public TerminalSession terminal(String name, boolean control, TerminalSession.Listener listener) {
+    String ws = base.toString().replaceFirst("^http", "ws");
+    URI uri =
+        URI.create(
+            ws
+                + "/api/v1/sandboxes/"
+                + encode(name)
+                + "/terminal"
+                + (control ? "?control=true" : ""));
+    return TerminalSession.open(http, uri, token, listener);
   }
 
   public List<TokenView> tokens() {

@@ -33,11 +33,14 @@ public final class CorralServer implements AutoCloseable {
 
   private final Javalin app;
   private final TaskRunner runner;
+  private final SandboxRegistry sandboxes;
   private final List<String> routes;
 
-  private CorralServer(Javalin app, TaskRunner runner, List<String> routes) {
+  private CorralServer(
+      Javalin app, TaskRunner runner, SandboxRegistry sandboxes, List<String> routes) {
     this.app = app;
     this.runner = runner;
+    this.sandboxes = sandboxes;
     this.routes = routes;
   }
 
@@ -67,11 +70,18 @@ public final class CorralServer implements AutoCloseable {
     tokens.bootstrap(tokenFile(config.dataDir()));
     TaskFiles files = new TaskFiles(config.dataDir());
     TaskRunner[] holder = new TaskRunner[1];
+    SandboxRegistry[] registryHolder = new SandboxRegistry[1];
     ServerMetrics metrics =
-        new ServerMetrics(store, () -> holder[0] == null ? 0 : holder[0].runningCount());
+        new ServerMetrics(
+            store,
+            () ->
+                (holder[0] == null ? 0 : holder[0].runningCount())
+                    + (registryHolder[0] == null ? 0 : registryHolder[0].running()));
     TaskRunner runner =
         new TaskRunner(store, engine, workspaces, agents, files, metrics, config.concurrency());
     holder[0] = runner;
+    SandboxRegistry sandboxes = new SandboxRegistry(engine, config.dataDir());
+    registryHolder[0] = sandboxes;
     runner.start();
     Routes[] registered = new Routes[1];
     Javalin app =
@@ -109,6 +119,7 @@ public final class CorralServer implements AutoCloseable {
                   ctx -> ctx.contentType("application/json").result(openApi()));
               tokenRoutes(routes, tokens);
               new TaskRoutes(store, runner, files, workspaces).register(routes);
+              new SandboxRoutes(sandboxes, engine).register(routes);
             });
     try {
       app.start();
@@ -118,7 +129,7 @@ public final class CorralServer implements AutoCloseable {
           "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e),
           "choose another address with --listen HOST:PORT, or stop what uses it");
     }
-    return new CorralServer(app, runner, registered[0].registered());
+    return new CorralServer(app, runner, sandboxes, registered[0].registered());
   }
 
   /** The route template that served {@code ctx}, e.g. {@code /api/v1/tasks/{id}}. */
@@ -261,7 +272,11 @@ public final class CorralServer implements AutoCloseable {
     try {
       runner.close();
     } finally {
-      app.stop();
+      try {
+        sandboxes.close();
+      } finally {
+        app.stop();
+      }
     }
   }
 

@@ -29,6 +29,11 @@ final class Routes {
     routes.post(path, handler);
   }
 
+  void put(String path, Handler handler) {
+    registered.add("put " + path);
+    routes.put(path, handler);
+  }
+
   void delete(String path, Handler handler) {
     registered.add("delete " + path);
     routes.delete(path, handler);

@@ -1,7 +1,6 @@
 package dev.corral.server;
 
 import dev.corral.api.ArtifactList;
-import dev.corral.api.LogChunk;
 import dev.corral.api.LogEnd;
 import dev.corral.api.MergeResult;
 import dev.corral.api.TaskList;
@@ -18,18 +17,14 @@ import io.javalin.http.sse.SseClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /** The task endpoints under {@code /api/v1/tasks}, including the SSE log stream. */
 final class TaskRoutes {
-  private static final int CHUNK = 64 * 1024;
-  private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
   private final Store store;
   private final TaskRunner runner;
@@ -83,7 +78,7 @@ final class TaskRoutes {
   private void log(Context ctx) {
     TaskId id = task(ctx).id();
     long offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-    Path log = files.log(id);
+    Path log = files.log(id).file();
     long size = files.logSize(id);
     ctx.header("X-Corral-Log-Size", Long.toString(size));
     ctx.contentType("text/plain; charset=utf-8");
@@ -100,53 +95,19 @@ final class TaskRoutes {
     }
   }
 
-  /**
-   * Streams the log as SSE {@code log} events whose ids are byte offsets, so a client that
-   * reconnects with {@code Last-Event-ID} (or {@code ?offset=}) misses nothing and sees nothing
-   * twice; ends with an {@code end} event once the task ended and its log is sent.
-   */
+  /** The task's log as SSE (see {@link LogStream}); ends once the task ended. */
   private void stream(SseClient client) {
-    Context ctx = client.ctx();
-    TaskId id = task(ctx).id();
-    String resume = ctx.header("Last-Event-ID");
-    long offset =
-        resume != null && resume.matches("[0-9]{1,18}")
-            ? Long.parseLong(resume)
-            : intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-    try {
-      while (!client.terminated()) {
-        byte[] bytes = files.read(id, offset, CHUNK);
-        int complete = Utf8.completePrefix(bytes);
-        if (complete > 0) {
-          offset += complete;
-          String text = new String(bytes, 0, complete, StandardCharsets.UTF_8);
-          client.sendEvent(
-              "log",
-              new String(Json.write(new LogChunk(offset, text)), StandardCharsets.UTF_8),
-              Long.toString(offset));
-          continue;
-        }
-        TaskRecord task = store.task(id).orElseThrow(() -> TaskRunner.missing(id));
-        if (task.state().terminal() && files.logSize(id) <= offset + bytes.length) {
-          client.sendEvent(
-              "end",
-              new String(
-                  Json.write(
-                      new LogEnd(task.state().wireName(), task.exitCode().orElse(null), offset)),
-                  StandardCharsets.UTF_8),
-              Long.toString(offset));
-          return;
-        }
-        long before = offset + bytes.length;
-        files.await(id, before, KEEP_ALIVE);
-        if (files.logSize(id) <= before
-            && !store.task(id).map(t -> t.state().terminal()).orElse(true)) {
-          client.sendComment("keep-alive");
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    TaskId id = task(client.ctx()).id();
+    LogStream.follow(
+        client,
+        files.log(id),
+        LogStream.start(client.ctx()),
+        position -> {
+          TaskRecord task = store.task(id).orElseThrow(() -> TaskRunner.missing(id));
+          return task.state().terminal()
+              ? new LogEnd(task.state().wireName(), task.exitCode().orElse(null), position)
+              : null;
+        });
   }
 
   private void merge(Context ctx) {

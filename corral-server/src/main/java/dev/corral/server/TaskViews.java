@@ -37,7 +37,7 @@ final class TaskViews {
         strings(request.artifacts(), "artifacts"));
   }
 
-  private static ResourceLimits limits(TaskLimits limits) {
+  static ResourceLimits limits(TaskLimits limits) {
     ResourceLimits result = ResourceLimits.DEFAULT;
     String memory = limits.memory();
     if (memory != null) {

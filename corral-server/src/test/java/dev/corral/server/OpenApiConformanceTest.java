@@ -90,16 +90,20 @@ class OpenApiConformanceTest {
   @Test
   void schemasNameExactlyTheFieldsOfTheWireRecords() {
     Map<String, Class<? extends Record>> records =
-        Map.of(
-            "Problem", Problem.class,
-            "TaskRequest", TaskRequest.class,
-            "Task", TaskView.class,
-            "Token", TokenView.class,
-            "LogChunk", LogChunk.class,
-            "LogEnd", LogEnd.class,
-            "MergeResult", MergeResult.class,
-            "TaskLimits", dev.corral.api.TaskLimits.class,
-            "Transition", dev.corral.api.Transition.class);
+        Map.ofEntries(
+            Map.entry("Problem", Problem.class),
+            Map.entry("TaskRequest", TaskRequest.class),
+            Map.entry("Task", TaskView.class),
+            Map.entry("Token", TokenView.class),
+            Map.entry("LogChunk", LogChunk.class),
+            Map.entry("LogEnd", LogEnd.class),
+            Map.entry("MergeResult", MergeResult.class),
+            Map.entry("TaskLimits", dev.corral.api.TaskLimits.class),
+            Map.entry("Transition", dev.corral.api.Transition.class),
+            Map.entry("SandboxRequest", dev.corral.api.SandboxRequest.class),
+            Map.entry("Sandbox", dev.corral.api.SandboxView.class),
+            Map.entry("ExecEvent", dev.corral.api.ExecEvent.class),
+            Map.entry("TerminalResize", dev.corral.api.TerminalResize.class));
     records.forEach(
         (schema, type) -> {
           Set<String> documented = new TreeSet<>();
