@@ -4,6 +4,7 @@ import dev.corral.api.TokenView;
 import dev.corral.client.CorralApiException;
 import dev.corral.client.CorralClient;
 import dev.corral.core.CorralDirs;
+import dev.corral.core.EgressAdmin;
 import dev.corral.core.EgressPort;
 import dev.corral.core.EnvironmentException;
 import dev.corral.core.EventSink;
@@ -45,6 +46,7 @@ import picocli.CommandLine.Spec;
 final class ServerCommand implements Callable<Integer> {
   private final CorralDirs dirs;
   private final EgressPort egress;
+  private final EgressAdmin admin;
 
   @Option(
       names = "--listen",
@@ -74,13 +76,14 @@ final class ServerCommand implements Callable<Integer> {
   @SuppressWarnings("NullAway.Init")
   CommandSpec spec;
 
-  ServerCommand(CorralDirs dirs, EgressPort egress) {
+  ServerCommand(CorralDirs dirs, EgressPort egress, EgressAdmin admin) {
     this.dirs = dirs;
     this.egress = egress;
+    this.admin = admin;
   }
 
-  static CommandLine commandLine(CorralDirs dirs, EgressPort egress) {
-    return new CommandLine(new ServerCommand(dirs, egress)).addSubcommand(new Token(dirs));
+  static CommandLine commandLine(CorralDirs dirs, EgressPort egress, EgressAdmin admin) {
+    return new CommandLine(new ServerCommand(dirs, egress, admin)).addSubcommand(new Token(dirs));
   }
 
   @Override

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.api.ArtifactList;
+import dev.corral.api.EgressChangeView;
+import dev.corral.api.EgressLogView;
+import dev.corral.api.EgressPolicyView;
+import dev.corral.api.EgressRuleRequest;
 import dev.corral.api.ExecEvent;
 import dev.corral.api.ExecRequest;
 import dev.corral.api.Health;
@@ -292,6 +296,28 @@ public final class CorralClient {
                 + "/terminal"
                 + (control ? "?control=true" : ""));
     return TerminalSession.open(http, uri, token, listener);
+  }
+
+  /**
+   * The last {@code limit} egress audit records, oldest first; only denials with {@code denied}.
+   */
+  public List<java.util.Map<String, Object>> egressLog(boolean denied, int limit) {
+    return get(
+            "/api/v1/egress/log?limit=" + limit + (denied ? "&denied=true" : ""),
+            EgressLogView.class)
+        .records();
+  }
+
+  /** The effective egress rules for {@code workspace} (the user's rules when empty). */
+  public EgressPolicyView egressPolicy(Optional<String> workspace) {
+    return get(
+        "/api/v1/egress/policy" + workspace.map(w -> "?workspace=" + encode(w)).orElse(""),
+        EgressPolicyView.class);
+  }
+
+  /** Adds an egress rule ({@code scope} user or project, {@code action} allow or deny). */
+  public EgressChangeView addEgressRule(EgressRuleRequest rule) {
+    return send(request("/api/v1/egress/policy").POST(json(rule)), EgressChangeView.class);
   }
 
   public List<TokenView> tokens() {

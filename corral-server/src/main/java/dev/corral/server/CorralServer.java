@@ -7,6 +7,7 @@ import dev.corral.api.TokenRequest;
 import dev.corral.api.TokenView;
 import dev.corral.core.ApiToken;
 import dev.corral.core.CorralException;
+import dev.corral.core.EgressAdmin;
 import dev.corral.core.EnvironmentException;
 import dev.corral.core.Store;
 import dev.corral.engine.Engine;
@@ -66,6 +67,20 @@ public final class CorralServer implements AutoCloseable {
       Engine engine,
       TaskWorkspaces workspaces,
       AgentCommands agents) {
+    return start(config, store, engine, workspaces, agents, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(ServerConfig, Store, Engine, TaskWorkspaces, AgentCommands)}, with the egress
+   * endpoints served by {@code egress} (without it they answer 503).
+   */
+  public static CorralServer start(
+      ServerConfig config,
+      Store store,
+      Engine engine,
+      TaskWorkspaces workspaces,
+      AgentCommands agents,
+      Optional<EgressAdmin> egress) {
     ServerTokens tokens = new ServerTokens(store, Clock.systemUTC());
     tokens.bootstrap(tokenFile(config.dataDir()));
     TaskFiles files = new TaskFiles(config.dataDir());
@@ -120,6 +135,10 @@ public final class CorralServer implements AutoCloseable {
               tokenRoutes(routes, tokens);
               new TaskRoutes(store, runner, files, workspaces).register(routes);
               new SandboxRoutes(sandboxes, engine).register(routes);
+              new EgressRoutes(
+                      egress.orElseGet(UnwiredEgress::new),
+                      dev.corral.core.HostPath.of(config.dataDir().toAbsolutePath()))
+                  .register(routes);
             });
     try {
       app.start();

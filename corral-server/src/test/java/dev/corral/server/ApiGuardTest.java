@@ -70,6 +70,21 @@ class ApiGuardTest {
         "application/json");
   }
 
+  static HttpResponse<String> sendAs(ServerFixture server, String method, String path, String body)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(server.base().resolve(path))
+            .method(
+                method,
+                body.isEmpty()
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .header("Authorization", "Bearer " + server.token)
+            .header("Content-Type", "application/json")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   static JsonNode problem(HttpResponse<String> response) throws Exception {
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     JsonNode node = MAPPER.readTree(response.body());

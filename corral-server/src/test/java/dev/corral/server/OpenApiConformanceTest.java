@@ -103,7 +103,12 @@ class OpenApiConformanceTest {
             Map.entry("SandboxRequest", dev.corral.api.SandboxRequest.class),
             Map.entry("Sandbox", dev.corral.api.SandboxView.class),
             Map.entry("ExecEvent", dev.corral.api.ExecEvent.class),
-            Map.entry("TerminalResize", dev.corral.api.TerminalResize.class));
+            Map.entry("TerminalResize", dev.corral.api.TerminalResize.class),
+            Map.entry("EgressRule", dev.corral.api.EgressRuleView.class),
+            Map.entry("EgressPolicy", dev.corral.api.EgressPolicyView.class),
+            Map.entry("EgressRuleRequest", dev.corral.api.EgressRuleRequest.class),
+            Map.entry("EgressChange", dev.corral.api.EgressChangeView.class),
+            Map.entry("EgressLog", dev.corral.api.EgressLogView.class));
     records.forEach(
         (schema, type) -> {
           Set<String> documented = new TreeSet<>();

@@ -44,6 +44,14 @@ final class ServerFixture implements AutoCloseable {
   }
 
   static ServerFixture start(Path temp, Path data, int concurrency) {
+    return start(temp, data, concurrency, java.util.Optional.empty());
+  }
+
+  static ServerFixture start(
+      Path temp,
+      Path data,
+      int concurrency,
+      java.util.Optional<dev.corral.core.EgressAdmin> egress) {
     requireNative();
     SqliteStore store = SqliteStore.open(data.resolve("store.db"), true);
     try {
@@ -53,7 +61,8 @@ final class ServerFixture implements AutoCloseable {
               store,
               engine(temp),
               new GitCloneWorkspaces(),
-              new ShellAgent());
+              new ShellAgent(),
+              egress);
       return new ServerFixture(temp, data, store, server);
     } catch (RuntimeException e) {
       store.close();
