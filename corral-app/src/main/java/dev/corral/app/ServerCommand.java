@@ -22,6 +22,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
@@ -106,12 +108,19 @@ final class ServerCommand implements Callable<Integer> {
         new ServerConfig(
             host, port, insecureListen, dataDir, concurrency, ServerConfig.DEFAULT_MAX_BODY);
     PrintWriter err = spec.commandLine().getErr();
+    createPrivate(dataDir);
     SqliteStore store = SqliteStore.open(dataDir.resolve("store.db"), true);
     CorralServer server;
     try {
       Engine engine = Engine.load(dirs, reporter(err), egress);
       server =
-          CorralServer.start(config, store, engine, new GitCloneWorkspaces(), new ShellAgent());
+          CorralServer.start(
+              config,
+              store,
+              engine,
+              new GitCloneWorkspaces(),
+              new ShellAgent(),
+              Optional.of(admin));
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -142,6 +151,22 @@ final class ServerCommand implements Callable<Integer> {
     err.flush();
     stopped.await();
     return 0;
+  }
+
+  /** The data directory holds task logs, workspaces and the token: only its owner may enter. */
+  private static void createPrivate(Path dir) {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    try {
+      Files.createDirectories(dir.getParent());
+      Files.createDirectory(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new EnvironmentException(
+          "cannot create the data directory " + dir + ": " + e.getMessage(),
+          "check the permissions of its parent, or choose another with --data DIR");
+    }
   }
 
   private static EventSink reporter(PrintWriter err) {

@@ -24,6 +24,9 @@ public interface Store extends AutoCloseable {
   /** Tasks newest first, optionally only those in the given states; at most {@code limit}. */
   List<TaskRecord> tasks(Set<TaskState> states, int limit);
 
+  /** How many tasks are in {@code state}. */
+  int count(TaskState state);
+
   /**
    * Moves a task to {@code to} if the move is allowed from its current state, recording the
    * transition; returns the updated task, or empty when the task is unknown or the move is not

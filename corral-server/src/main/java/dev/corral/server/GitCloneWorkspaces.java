@@ -14,10 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * agent could have planted them.
  */
 public final class GitCloneWorkspaces implements TaskWorkspaces {
+  private static final Duration GIT_TIMEOUT = Duration.ofMinutes(10);
   private static final Pattern URL = Pattern.compile("^([a-z][a-z0-9+.-]*)://.+");
   private static final Pattern SCP = Pattern.compile("^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:.+");
   private static final Set<String> SCHEMES = Set.of("https", "http", "ssh", "git", "file");
@@ -165,13 +168,22 @@ public final class GitCloneWorkspaces implements TaskWorkspaces {
     builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
     builder.environment().put("GIT_PAGER", "cat");
     builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().put("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
     try {
       Process process = builder.start();
+      ByteArrayOutputStream output = new ByteArrayOutputStream();
       ByteArrayOutputStream errors = new ByteArrayOutputStream();
+      Thread stdout = Thread.ofVirtual().start(() -> copy(process.getInputStream(), output));
       Thread stderr = Thread.ofVirtual().start(() -> copy(process.getErrorStream(), errors));
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      int code = process.waitFor();
+      if (!process.waitFor(GIT_TIMEOUT.toMinutes(), TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new ConflictException(
+            "git " + args[0] + " did not finish within " + GIT_TIMEOUT.toMinutes() + " minutes",
+            "check that the repository is reachable");
+      }
+      stdout.join();
       stderr.join();
+      int code = process.exitValue();
       byte[] err = errors.toByteArray();
       log.write(err);
       if (code != 0) {
@@ -179,7 +191,7 @@ public final class GitCloneWorkspaces implements TaskWorkspaces {
         throw new ConflictException(
             "git " + args[0] + " failed (exit " + code + "): " + lastLine(message), null);
       }
-      return out;
+      return output.toString(StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new EnvironmentException(
           "cannot run git: " + e.getMessage(), "install git (apt-get install git)");

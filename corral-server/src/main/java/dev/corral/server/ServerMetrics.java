@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
@@ -26,8 +25,7 @@ final class ServerMetrics {
 
   ServerMetrics(Store store, IntSupplier runningSandboxes) {
     for (TaskState state : TaskState.values()) {
-      Gauge.builder(
-              "corral.tasks", store, s -> s.tasks(EnumSet.of(state), Integer.MAX_VALUE).size())
+      Gauge.builder("corral.tasks", store, s -> s.count(state))
           .description("Tasks by state")
           .tag("state", state.wireName())
           .register(registry);

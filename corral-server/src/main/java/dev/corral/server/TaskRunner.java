@@ -21,12 +21,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -50,6 +51,7 @@ final class TaskRunner implements AutoCloseable {
   private final Semaphore permits;
   private final LinkedBlockingQueue<TaskId> queue = new LinkedBlockingQueue<>();
   private final Map<TaskId, Running> running = new ConcurrentHashMap<>();
+  private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
   private final Clock clock;
   private volatile @Nullable Thread dispatcher;
 
@@ -149,7 +151,10 @@ final class TaskRunner implements AutoCloseable {
         TaskId id = queue.take();
         permits.acquire();
         try {
-          Thread.ofVirtual().name("corral-task-" + id).start(() -> runAndRelease(id));
+          Thread worker =
+              Thread.ofVirtual().name("corral-task-" + id).unstarted(() -> runAndRelease(id));
+          workers.add(worker);
+          worker.start();
         } catch (RuntimeException e) {
           permits.release();
           throw e;
@@ -165,6 +170,7 @@ final class TaskRunner implements AutoCloseable {
       run(id);
     } finally {
       permits.release();
+      workers.remove(Thread.currentThread());
     }
   }
 
@@ -302,10 +308,6 @@ final class TaskRunner implements AutoCloseable {
     return queue.size();
   }
 
-  boolean exists(TaskId id) {
-    return Files.isDirectory(files.dir(id)) || store.task(id).isPresent();
-  }
-
   /**
    * Stops dispatching and kills running sandboxes; their tasks are marked failed. Queued tasks stay
    * queued for the next start.
@@ -321,6 +323,20 @@ final class TaskRunner implements AutoCloseable {
       Sandbox sandbox = entry.getValue().sandbox;
       if (sandbox != null) {
         sandbox.process().kill();
+      }
+    }
+    // Let the killed tasks record their ends before the caller closes the store.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    for (Thread worker : workers) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      try {
+        worker.join(Duration.ofNanos(left));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
       }
     }
   }

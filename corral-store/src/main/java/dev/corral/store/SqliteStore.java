@@ -281,6 +281,15 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public int count(TaskState state) {
+    return query(
+            "SELECT COUNT(*) FROM task WHERE state = ?",
+            List.of(state.wireName()),
+            rs -> rs.getInt(1))
+        .getFirst();
+  }
+
+  @Override
   public Optional<TaskRecord> transition(TaskId id, TaskState to, String reason) {
     return write(
         () ->
