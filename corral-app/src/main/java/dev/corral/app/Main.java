@@ -56,11 +56,12 @@ public final class Main {
     GatewayEgress egress = new GatewayEgress(dirs, config);
     // The audit log is written by a background thread; flush it on the way out.
     Runtime.getRuntime().addShutdownHook(new Thread(egress::close, "corral-egress-shutdown"));
+    ConfigEgressAdmin admin = new ConfigEgressAdmin(dirs, config, egress);
     var ctx =
         new CliContext(
             events -> Engine.load(dirs, events, egress),
             config,
-            new ConfigEgressAdmin(dirs, config, egress),
+            admin,
             config.trust(),
             workingDirectory,
             env,
@@ -68,7 +69,8 @@ public final class Main {
             version(),
             dirs,
             new Workspaces(dirs));
-    return Cli.commandLine(ctx, args);
+    return Cli.commandLine(
+        ctx, args, Map.of("server", () -> ServerCommand.commandLine(dirs, egress, admin)));
   }
 
   /** The version Maven wrote into {@code version.properties} at build time. */

@@ -94,6 +94,52 @@ class ArchitectureTest {
               "dev.corral.nativebackend..", "dev.corral.dockerbackend..", "dev.corral.app..");
 
   @ArchTest
+  static final ArchRule apiHoldsOnlyWireRecords =
+      classes()
+          .that()
+          .resideInAPackage("dev.corral.api..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              "java..", "org.jspecify..", "com.fasterxml.jackson.annotation..", "dev.corral.api..");
+
+  @ArchTest
+  static final ArchRule clientSeesOnlyTheApi =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.corral.client..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.corral.core..",
+              "dev.corral.engine..",
+              "dev.corral.server..",
+              "dev.corral.cli..");
+
+  @ArchTest
+  static final ArchRule serverSeesPortsNotAdapters =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.corral.server..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.corral.store..",
+              "dev.corral.nativebackend..",
+              "dev.corral.egress..",
+              "dev.corral.cli..",
+              "dev.corral.app..");
+
+  @ArchTest
+  static final ArchRule cliReachesTheServerOnlyThroughTheClient =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.corral.cli..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.corral.server..", "dev.corral.store..");
+
+  @ArchTest
   static final ArchRule noCyclesBetweenPackages =
       slices().matching("dev.corral.(*)..").should().beFreeOfCycles();
 }

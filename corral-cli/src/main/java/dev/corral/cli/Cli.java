@@ -27,9 +27,19 @@ public final class Cli {
    * command, {@code help}, {@code completion}, root {@code --help}).
    */
   public static CommandLine commandLine(CliContext ctx, List<String> args) {
+    return commandLine(ctx, args, Map.of());
+  }
+
+  /**
+   * As {@link #commandLine(CliContext, List)}, plus commands built outside this module (e.g. {@code
+   * server}, which needs the server and the store that only the app wires).
+   */
+  public static CommandLine commandLine(
+      CliContext ctx, List<String> args, Map<String, Supplier<CommandLine>> extra) {
     CommandLine cl = new CommandLine(new RootCommand());
     cl.getCommandSpec().version(VersionCommand.describe(ctx.version()));
     Map<String, Supplier<CommandLine>> commands = commands(ctx);
+    commands.putAll(extra);
     String named = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse(null);
     boolean versionOnly =
         named == null
@@ -81,6 +91,7 @@ public final class Cli {
     commands.put("apply", () -> new CommandLine(new ApplyCommand(ctx)));
     commands.put("rm", () -> new CommandLine(new RmCommand(ctx)));
     commands.put("trust", () -> new CommandLine(new TrustCommand(ctx)));
+    commands.put("task", () -> TaskCommand.commandLine(ctx));
     commands.put("version", () -> new CommandLine(new VersionCommand(ctx.version())));
     commands.put("completion", () -> new CommandLine(new CompletionCommand()));
     commands.put("help", () -> new CommandLine(new CommandLine.HelpCommand()));

@@ -27,6 +27,14 @@ public record CorralDirs(HostPath config, HostPath data, HostPath state, HostPat
     return new CorralDirs(config, data, state, runtime);
   }
 
+  /**
+   * The default data directory of {@code corral server} (store, token, task files): {@code
+   * state/server}.
+   */
+  public HostPath serverData() {
+    return state.resolve("server");
+  }
+
   /** The directories of the current process. */
   public static CorralDirs current() {
     return from(System.getenv(), HostPath.of(System.getProperty("user.home")));

@@ -13,7 +13,9 @@ public abstract sealed class CorralException extends RuntimeException
         ConfigException,
         EnvironmentException,
         SandboxException,
-        CommandException {
+        CommandException,
+        NotFoundException,
+        ConflictException {
 
   private final @Nullable String hint;
 

@@ -10,6 +10,8 @@ public final class ExitCodes {
   public static final int USAGE = 2;
   public static final int CONFIG = 3;
   public static final int ENVIRONMENT = 4;
+  public static final int MISSING = 5;
+  public static final int CONFLICT = 6;
   public static final int TIMEOUT = 124;
   public static final int SANDBOX_FAILURE = 125;
   public static final int NOT_EXECUTABLE = 126;
@@ -25,6 +27,8 @@ public final class ExitCodes {
       case EnvironmentException en -> ENVIRONMENT;
       case SandboxException s -> SANDBOX_FAILURE;
       case CommandException c -> c.notFound() ? NOT_FOUND : NOT_EXECUTABLE;
+      case NotFoundException n -> MISSING;
+      case ConflictException c -> CONFLICT;
     };
   }
 }

@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Durable state of a Corral server: tasks and their histories. Every method returns only after its
- * change is durable, so a crash (even {@code kill -9}) right after a call loses nothing it
- * accepted. Implementations are thread-safe.
+ * Durable state of a Corral server: tasks, their histories, and the API tokens (hashes only). Every
+ * method returns only after its change is durable, so a crash (even {@code kill -9}) right after a
+ * call loses nothing it accepted. Implementations are thread-safe.
  */
 public interface Store extends AutoCloseable {
 
@@ -24,6 +24,9 @@ public interface Store extends AutoCloseable {
   /** Tasks newest first, optionally only those in the given states; at most {@code limit}. */
   List<TaskRecord> tasks(Set<TaskState> states, int limit);
 
+  /** How many tasks are in {@code state}. */
+  int count(TaskState state);
+
   /**
    * Moves a task to {@code to} if the move is allowed from its current state, recording the
    * transition; returns the updated task, or empty when the task is unknown or the move is not
@@ -39,6 +42,15 @@ public interface Store extends AutoCloseable {
 
   /** The task's transitions, oldest first. */
   List<TaskTransition> history(TaskId id);
+
+  /** Records a new API token (its hash only). */
+  void addToken(ApiToken token);
+
+  /** Every API token, revoked ones included, oldest first. */
+  List<ApiToken> tokens();
+
+  /** Marks the token revoked; false when no active token has that id. */
+  boolean revokeToken(String id);
 
   @Override
   void close();

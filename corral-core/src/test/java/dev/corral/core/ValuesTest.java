@@ -76,6 +76,8 @@ class ValuesTest {
     assertThat(ExitCodes.of(new SandboxException("x"))).isEqualTo(125);
     assertThat(ExitCodes.of(CommandException.notExecutable("x"))).isEqualTo(126);
     assertThat(ExitCodes.of(CommandException.notFound("x", "/bin"))).isEqualTo(127);
+    assertThat(ExitCodes.of(new NotFoundException("x", null))).isEqualTo(5);
+    assertThat(ExitCodes.of(new ConflictException("x", null))).isEqualTo(6);
   }
 
   @Test

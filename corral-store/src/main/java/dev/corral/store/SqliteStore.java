@@ -1,5 +1,6 @@
 package dev.corral.store;
 
+import dev.corral.core.ApiToken;
 import dev.corral.core.EnvironmentException;
 import dev.corral.core.SandboxId;
 import dev.corral.core.Store;
@@ -48,7 +49,7 @@ import org.sqlite.SQLiteException;
  */
 public final class SqliteStore implements Store {
   /** The newest schema version this code knows. */
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
 
   private static final int SQLITE_FULL = SQLiteErrorCode.SQLITE_FULL.code;
 
@@ -280,6 +281,15 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public int count(TaskState state) {
+    return query(
+            "SELECT COUNT(*) FROM task WHERE state = ?",
+            List.of(state.wireName()),
+            rs -> rs.getInt(1))
+        .getFirst();
+  }
+
+  @Override
   public Optional<TaskRecord> transition(TaskId id, TaskState to, String reason) {
     return write(
         () ->
@@ -334,6 +344,53 @@ public final class SqliteStore implements Store {
               Instant.ofEpochMilli(rs.getLong("at_ms")),
               rs.getString("reason"));
         });
+  }
+
+  @Override
+  public void addToken(ApiToken token) {
+    List<@Nullable Object> args = new ArrayList<>();
+    args.add(token.id());
+    args.add(token.name());
+    args.add(token.sha256());
+    args.add(token.created().toEpochMilli());
+    args.add(token.revoked().map(Instant::toEpochMilli).orElse(null));
+    update(
+        "INSERT INTO api_token (id, name, sha256, created_ms, revoked_ms) VALUES (?, ?, ?, ?, ?)",
+        args,
+        "record API token " + token.id());
+  }
+
+  @Override
+  public List<ApiToken> tokens() {
+    return query(
+        "SELECT id, name, sha256, created_ms, revoked_ms FROM api_token ORDER BY n",
+        List.of(),
+        rs -> {
+          long revoked = rs.getLong("revoked_ms");
+          Optional<Instant> revokedAt =
+              rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(revoked));
+          return new ApiToken(
+              rs.getString("id"),
+              rs.getString("name"),
+              rs.getString("sha256"),
+              Instant.ofEpochMilli(rs.getLong("created_ms")),
+              revokedAt);
+        });
+  }
+
+  @Override
+  public boolean revokeToken(String id) {
+    return write(
+        () -> {
+          try (PreparedStatement ps =
+              connection.prepareStatement(
+                  "UPDATE api_token SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL")) {
+            ps.setLong(1, clock.millis());
+            ps.setString(2, id);
+            return ps.executeUpdate() == 1;
+          }
+        },
+        "revoke API token " + id);
   }
 
   /** Runs a pragma on the store's connection; for tests (e.g. {@code max_page_count}). */
@@ -392,7 +449,7 @@ public final class SqliteStore implements Store {
         rs.getString("reason"));
   }
 
-  private void update(String sql, List<Object> args, String what) {
+  private void update(String sql, List<? extends @Nullable Object> args, String what) {
     write(
         () -> {
           try (PreparedStatement ps = connection.prepareStatement(sql)) {
@@ -470,7 +527,8 @@ public final class SqliteStore implements Store {
     return result;
   }
 
-  private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+  private static void bind(PreparedStatement ps, List<? extends @Nullable Object> args)
+      throws SQLException {
     for (int i = 0; i < args.size(); i++) {
       ps.setObject(i + 1, args.get(i));
     }

@@ -3,6 +3,7 @@ package dev.corral.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.corral.core.ApiToken;
 import dev.corral.core.EnvironmentException;
 import dev.corral.core.ResourceLimits;
 import dev.corral.core.SandboxId;
@@ -49,6 +50,27 @@ class SqliteStoreTest {
 
   private Path db() {
     return dir.resolve("corral.db");
+  }
+
+  @Test
+  void keepsTokenHashesAndTheirRevocationAcrossReopening() {
+    String hash = "ab".repeat(32);
+    Instant created = Instant.ofEpochMilli(1_700_000_000_000L);
+    try (SqliteStore store = SqliteStore.open(db(), true)) {
+      store.addToken(new ApiToken("tok-0000beef", "ci", hash, created, Optional.empty()));
+      store.addToken(
+          new ApiToken("tok-0000cafe", "laptop", "cd".repeat(32), created, Optional.empty()));
+      assertThat(store.revokeToken("tok-0000beef")).isTrue();
+      assertThat(store.revokeToken("tok-0000beef")).as("already revoked").isFalse();
+      assertThat(store.revokeToken("tok-00000000")).as("unknown").isFalse();
+    }
+    try (SqliteStore store = SqliteStore.open(db(), true)) {
+      List<ApiToken> tokens = store.tokens();
+      assertThat(tokens).extracting(ApiToken::id).containsExactly("tok-0000beef", "tok-0000cafe");
+      assertThat(tokens.get(0).sha256()).isEqualTo(hash);
+      assertThat(tokens.get(0).active()).isFalse();
+      assertThat(tokens.get(1).active()).isTrue();
+    }
   }
 
   @Test

@@ -1,0 +1,37 @@
+package dev.corral.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code POST /api/v1/tasks}: run {@code agent} with {@code prompt} on a fresh clone of {@code
+ * repo}.
+ *
+ * @param repo an absolute path to a git repository on the server's host, or a git URL
+ * @param ref branch, tag or commit to start from; the repository's HEAD when absent
+ * @param agent agent preset, e.g. {@code shell} (runs the prompt with {@code sh -c})
+ * @param backend sandbox backend, e.g. {@code native}; the best available when absent
+ * @param allow egress rules allowed for this task (e.g. {@code pypi.org}, {@code @npm})
+ * @param deny egress rules denied for this task
+ * @param timeoutSeconds wall-clock limit of the agent run
+ * @param artifacts glob patterns of workspace files kept as results, e.g. {@code dist/**}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TaskRequest(
+    String repo,
+    @Nullable String ref,
+    String agent,
+    String prompt,
+    @Nullable String backend,
+    @Nullable List<String> allow,
+    @Nullable List<String> deny,
+    @Nullable TaskLimits limits,
+    @Nullable Long timeoutSeconds,
+    @Nullable List<String> artifacts) {
+
+  /** A request with only the required fields. */
+  public static TaskRequest of(String repo, String agent, String prompt) {
+    return new TaskRequest(repo, null, agent, prompt, null, null, null, null, null, null);
+  }
+}

@@ -1,0 +1,169 @@
+package dev.corral.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.cli.CliStreams;
+import dev.corral.core.CorralDirs;
+import dev.corral.core.EventSink;
+import dev.corral.core.HostPath;
+import dev.corral.engine.Engine;
+import dev.corral.nativebackend.NativeBackendProvider;
+import dev.corral.server.CorralServer;
+import dev.corral.server.GitCloneWorkspaces;
+import dev.corral.server.ServerConfig;
+import dev.corral.server.ShellAgent;
+import dev.corral.store.SqliteStore;
+import dev.corral.tck.Capability;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code corral task} in process, against a real local server found through its data dir. */
+class TaskCommandsTest {
+  @TempDir static Path home;
+  static SqliteStore store;
+  static CorralServer server;
+  static Path repo;
+
+  @BeforeAll
+  static void start() throws Exception {
+    var availability = new NativeBackendProvider().probe();
+    Capability.require(availability.usable(), "the native backend (" + availability + ")");
+    CorralDirs dirs = CorralDirs.from(Map.of(), HostPath.of(home));
+    Path data = dirs.serverData().path();
+    store = SqliteStore.open(data.resolve("store.db"), true);
+    server =
+        CorralServer.start(
+            ServerConfig.loopback(data, 0, 2),
+            store,
+            Engine.load(dirs, EventSink.NONE),
+            new GitCloneWorkspaces(),
+            new ShellAgent());
+    Files.writeString(CorralServer.urlFile(data), "http://127.0.0.1:" + server.port() + "\n");
+    repo = home.resolve("repo");
+    Files.createDirectories(repo);
+    Files.writeString(repo.resolve("notes.txt"), "one\n");
+    git("init", "--quiet", "--initial-branch=main");
+    git("add", "notes.txt");
+    git("-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "--quiet", "-m", "first");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  private static void git(String... args) throws Exception {
+    var command = new java.util.ArrayList<>(java.util.List.of("git", "-C", repo.toString()));
+    command.addAll(java.util.List.of(args));
+    assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).isZero();
+  }
+
+  private static String[] run(Path userHome, String... args) {
+    CommandLine cl =
+        Main.commandLine(
+            CorralDirs.from(Map.of(), HostPath.of(userHome)),
+            Map.of("PATH", "/usr/bin:/bin", "HOME", userHome.toString()),
+            HostPath.of(repo),
+            CliStreams.piped(new ByteArrayInputStream(new byte[0])),
+            java.util.List.of(args));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new String[] {String.valueOf(code), out.toString(), err.toString()};
+  }
+
+  private static String[] run(String... args) {
+    return run(home, args);
+  }
+
+  @Test
+  void submitsFollowsListsShowsDiffsAndMergesATask() {
+    String[] submitted =
+        run(
+            "task",
+            "submit",
+            "--agent",
+            "shell",
+            "--prompt",
+            "echo two >> notes.txt; echo edited",
+            "-f");
+    assertThat(submitted[2]).isEmpty();
+    assertThat(submitted[0]).isEqualTo("0");
+    assertThat(submitted[1]).matches("t-[0-9a-f]{16}\nedited\n");
+    String id = submitted[1].lines().findFirst().orElseThrow();
+
+    assertThat(run("task", "ls")[1]).contains(id + "  succeeded");
+    assertThat(run("task", "show", id)[1])
+        .contains("state:     succeeded (agent exited with 0)")
+        .contains("repo:      " + repo)
+        .contains("branch:    corral/" + id);
+    assertThat(run("task", "show", id, "--output", "json")[1])
+        .contains("\"state\" : \"succeeded\"");
+    assertThat(run("task", "logs", id)[1]).isEqualTo("edited\n");
+    assertThat(run("task", "logs", "-f", id)).containsExactly("0", "edited\n", "");
+    assertThat(run("task", "diff", id)[1]).contains("+two");
+    String[] merged = run("task", "merge", id);
+    assertThat(merged[0]).isEqualTo("0");
+    assertThat(merged[1]).startsWith("branch corral/" + id + " is in " + repo + " at ");
+  }
+
+  @Test
+  void followingAFailingTaskExitsWithTheAgentsCode() {
+    String[] result = run("task", "submit", "--agent", "shell", "--prompt", "exit 3", "--follow");
+    assertThat(result[0]).isEqualTo("3");
+  }
+
+  @Test
+  void reportsServerRefusalsAsCorralErrorsWithExitCodes() throws Exception {
+    assertThat(run("task", "show", "t-0000000000000000"))
+        .containsExactly(
+            "5",
+            "",
+            "corral: error: no task t-0000000000000000\n  hint: list the tasks with `corral task ls`\n");
+    String[] unknownAgent = run("task", "submit", "--agent", "claudee", "--prompt", "hi");
+    assertThat(unknownAgent[0]).isEqualTo("2");
+    assertThat(unknownAgent[2])
+        .isEqualTo("corral: error: unknown agent 'claudee'\n  hint: known agents: shell\n");
+    String id =
+        run("task", "submit", "--agent", "shell", "--prompt", "true", "-f")[1]
+            .lines()
+            .findFirst()
+            .orElseThrow();
+    String[] cancel = run("task", "cancel", id);
+    assertThat(cancel[0]).isEqualTo("6");
+    assertThat(cancel[2]).isEqualTo("corral: error: task " + id + " already ended (succeeded)\n");
+
+    Path wrong = home.resolve("wrong-token");
+    Files.writeString(wrong, "crl_not-a-token\n");
+    String[] refused = run("task", "ls", "--token-file", wrong.toString());
+    assertThat(refused[0]).isEqualTo("2");
+    assertThat(refused[2])
+        .startsWith(
+            "corral: error: the server refused the token: invalid or revoked bearer token\n");
+  }
+
+  @Test
+  void saysHowToStartALocalServerWhenNoneRuns(@TempDir Path elsewhere) {
+    String[] result = run(elsewhere, "task", "ls");
+    assertThat(result[0]).isEqualTo("4");
+    assertThat(result[2])
+        .startsWith("corral: error: no local Corral server is running (")
+        .endsWith("  hint: start one with `corral server`, or pass --server URL\n");
+  }
+}

@@ -1,0 +1,187 @@
+package dev.corral.cli;
+
+import dev.corral.api.LogEnd;
+import dev.corral.api.MergeResult;
+import dev.corral.api.TaskView;
+import dev.corral.client.CorralClient;
+import dev.corral.core.ExitCodes;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The {@code corral task} commands that act on one task: logs, cancel, diff, merge. */
+final class TaskActions {
+  private TaskActions() {}
+
+  @Command(
+      name = "logs",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Print a task's log; with -f, follow it until the task ends.",
+        "With -f the exit code is the agent's (124: timed out, 130: cancelled)."
+      })
+  static final class Logs implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Mixin ServerOptions server = new ServerOptions();
+
+    @Parameters(paramLabel = "TASK", description = "Task id.")
+    String id = "";
+
+    @Option(
+        names = {"-f", "--follow"},
+        description = "Keep printing until the task ends.")
+    boolean follow;
+
+    @Spec
+    @SuppressWarnings("NullAway.Init")
+    CommandSpec spec;
+
+    Logs(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      CorralClient client = server.client(ctx);
+      if (follow) {
+        return follow(client, id, spec.commandLine());
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(ServerOptions.call(() -> client.log(id, 0)));
+      out.flush();
+      return 0;
+    }
+
+    /** Streams the log to stdout; returns the agent's exit code (or one for how it ended). */
+    static int follow(CorralClient client, String id, CommandLine cl) {
+      PrintWriter out = cl.getOut();
+      LogEnd end =
+          ServerOptions.call(
+              () ->
+                  client.follow(
+                      id,
+                      0,
+                      chunk -> {
+                        out.print(chunk.text());
+                        out.flush();
+                      }));
+      Integer exit = end.exitCode();
+      return switch (end.state()) {
+        case "succeeded" -> 0;
+        case "timed_out" -> ExitCodes.TIMEOUT;
+        case "cancelled" -> 130;
+        default -> exit != null && exit != 0 ? exit : ExitCodes.SANDBOX_FAILURE;
+      };
+    }
+  }
+
+  @Command(
+      name = "cancel",
+      mixinStandardHelpOptions = true,
+      description = "Cancel a task that has not ended.")
+  static final class Cancel implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Mixin ServerOptions server = new ServerOptions();
+
+    @Parameters(paramLabel = "TASK", description = "Task id.")
+    String id = "";
+
+    @Spec
+    @SuppressWarnings("NullAway.Init")
+    CommandSpec spec;
+
+    Cancel(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      CorralClient client = server.client(ctx);
+      TaskView task = ServerOptions.call(() -> client.cancel(id));
+      spec.commandLine().getOut().println(task.id() + " " + task.state());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "diff",
+      mixinStandardHelpOptions = true,
+      description = "Print the diff of a task's branch.")
+  static final class Diff implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Mixin ServerOptions server = new ServerOptions();
+
+    @Parameters(paramLabel = "TASK", description = "Task id.")
+    String id = "";
+
+    @Spec
+    @SuppressWarnings("NullAway.Init")
+    CommandSpec spec;
+
+    Diff(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      CorralClient client = server.client(ctx);
+      spec.commandLine().getOut().print(ServerOptions.call(() -> client.diff(id)));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "merge",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Bring a succeeded task's branch corral/TASK into its source repository.",
+        "The branch is fetched, not merged into your checkout: review it, then merge it yourself."
+      })
+  static final class Merge implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Mixin ServerOptions server = new ServerOptions();
+
+    @Parameters(paramLabel = "TASK", description = "Task id.")
+    String id = "";
+
+    @Spec
+    @SuppressWarnings("NullAway.Init")
+    CommandSpec spec;
+
+    Merge(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      CorralClient client = server.client(ctx);
+      MergeResult merged = ServerOptions.call(() -> client.merge(id));
+      spec.commandLine()
+          .getOut()
+          .println(
+              "branch "
+                  + merged.branch()
+                  + " is in "
+                  + merged.repo()
+                  + " at "
+                  + merged.commit().substring(0, Math.min(12, merged.commit().length()))
+                  + " (review it, then `git merge "
+                  + merged.branch()
+                  + "`)");
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.corral.server;
+
+import dev.corral.api.TerminalResize;
+import dev.corral.core.CorralException;
+import dev.corral.core.SandboxOutcome;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code /api/v1/sandboxes/{name}/terminal}: the sandbox's terminal over a WebSocket. Output goes
+ * to every viewer as binary frames (from the start of the output, then live). Viewers are
+ * read-only; a client that connects with {@code ?control=true} gets the keyboard (binary frames are
+ * input, text frames {@link TerminalResize}) unless another client has it (then it is closed with
+ * 4409). The socket closes with 1000 when the sandbox ends.
+ */
+final class SandboxTerminal {
+  private static final int CHUNK = 32 * 1024;
+
+  private final SandboxRegistry registry;
+  private final Map<String, Thread> followers = new ConcurrentHashMap<>();
+
+  SandboxTerminal(SandboxRegistry registry) {
+    this.registry = registry;
+  }
+
+  void configure(WsConfig ws) {
+    ws.onConnect(
+        ctx -> {
+          LiveSandbox sandbox;
+          try {
+            sandbox = registry.get(ctx.pathParam("name"));
+          } catch (CorralException e) {
+            ctx.closeSession(4404, String.valueOf(e.getMessage()));
+            return;
+          }
+          if ("true".equals(ctx.queryParam("control")) && !sandbox.control(ctx.sessionId)) {
+            ctx.closeSession(
+                4409, "another client controls this terminal; connect without control to watch");
+            return;
+          }
+          followers.put(ctx.sessionId, Thread.ofVirtual().start(() -> follow(ctx, sandbox)));
+        });
+    ws.onBinaryMessage(
+        ctx -> {
+          LiveSandbox sandbox = registry.get(ctx.pathParam("name"));
+          if (sandbox.controls(ctx.sessionId)) {
+            ByteBuffer data = ctx.data().duplicate();
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            input(sandbox, bytes);
+          }
+        });
+    ws.onMessage(
+        ctx -> {
+          LiveSandbox sandbox = registry.get(ctx.pathParam("name"));
+          if (!sandbox.controls(ctx.sessionId)) {
+            return;
+          }
+          String text = ctx.message();
+          if (text.startsWith("{")) {
+            TerminalResize resize =
+                Json.read(text.getBytes(StandardCharsets.UTF_8), TerminalResize.class);
+            if ("resize".equals(resize.type()) && resize.columns() > 0 && resize.rows() > 0) {
+              sandbox.sandbox().process().resize(resize.columns(), resize.rows());
+            }
+          } else {
+            input(sandbox, text.getBytes(StandardCharsets.UTF_8));
+          }
+        });
+    ws.onClose(
+        ctx -> {
+          Thread follower = followers.remove(ctx.sessionId);
+          if (follower != null) {
+            follower.interrupt();
+          }
+          try {
+            registry.get(ctx.pathParam("name")).release(ctx.sessionId);
+          } catch (CorralException e) {
+            // The sandbox was removed meanwhile.
+          }
+        });
+  }
+
+  private static void input(LiveSandbox sandbox, byte[] bytes) {
+    OutputStream stdin = sandbox.sandbox().process().stdin();
+    try {
+      stdin.write(bytes);
+      stdin.flush();
+    } catch (IOException e) {
+      // The sandbox ended; the follower closes the socket.
+    }
+  }
+
+  private void follow(WsContext ctx, LiveSandbox sandbox) {
+    long offset = 0;
+    AppendLog log = sandbox.log();
+    try {
+      while (ctx.session.isOpen()) {
+        byte[] bytes = log.read(offset, CHUNK);
+        if (bytes.length > 0) {
+          ctx.send(ByteBuffer.wrap(bytes));
+          offset += bytes.length;
+          continue;
+        }
+        SandboxOutcome outcome = sandbox.outcome();
+        if (outcome != null && log.size() <= offset) {
+          ctx.closeSession(
+              1000, "sandbox " + sandbox.view().state() + " (exit " + outcome.exitCode() + ")");
+          return;
+        }
+        log.await(offset, Duration.ofSeconds(15));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      followers.remove(ctx.sessionId);
+    }
+  }
+}

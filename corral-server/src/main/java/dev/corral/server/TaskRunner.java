@@ -1,0 +1,343 @@
+package dev.corral.server;
+
+import dev.corral.core.ConflictException;
+import dev.corral.core.CorralException;
+import dev.corral.core.EgressRules;
+import dev.corral.core.HostPath;
+import dev.corral.core.NetworkMode;
+import dev.corral.core.NotFoundException;
+import dev.corral.core.SandboxId;
+import dev.corral.core.SandboxOutcome;
+import dev.corral.core.SandboxSpec;
+import dev.corral.core.Stdio;
+import dev.corral.core.Store;
+import dev.corral.core.TaskId;
+import dev.corral.core.TaskRecord;
+import dev.corral.core.TaskSpec;
+import dev.corral.core.TaskState;
+import dev.corral.engine.Engine;
+import dev.corral.engine.Sandbox;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs accepted tasks: a FIFO queue, at most {@code concurrency} at once, each on a fresh clone in
+ * its own sandbox. Every state change goes through the {@link Store} first, so a crash loses
+ * nothing that was accepted; {@link #start} reconciles what a previous process left. Thread-safe.
+ */
+final class TaskRunner implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(TaskRunner.class.getName());
+
+  private final Store store;
+  private final Engine engine;
+  private final TaskWorkspaces workspaces;
+  private final AgentCommands agents;
+  private final TaskFiles files;
+  private final TaskResults results;
+  private final ServerMetrics metrics;
+  private final Semaphore permits;
+  private final LinkedBlockingQueue<TaskId> queue = new LinkedBlockingQueue<>();
+  private final Map<TaskId, Running> running = new ConcurrentHashMap<>();
+  private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+  private final Clock clock;
+  private volatile @Nullable Thread dispatcher;
+
+  TaskRunner(
+      Store store,
+      Engine engine,
+      TaskWorkspaces workspaces,
+      AgentCommands agents,
+      TaskFiles files,
+      ServerMetrics metrics,
+      int concurrency) {
+    this.store = store;
+    this.engine = engine;
+    this.workspaces = workspaces;
+    this.agents = agents;
+    this.files = files;
+    this.results = new TaskResults(files);
+    this.metrics = metrics;
+    this.permits = new Semaphore(concurrency, true);
+    this.clock = Clock.systemUTC();
+  }
+
+  /** One task being prepared or run: what cancel needs to reach it. */
+  private static final class Running {
+    volatile boolean cancelled;
+    volatile @Nullable Sandbox sandbox;
+  }
+
+  /**
+   * Reconciles what a previous server process left (tasks it was preparing or running are marked
+   * failed: no backend here can re-attach to a sandbox after its server died), reaps orphaned
+   * sandboxes, queues the waiting tasks in their order and starts dispatching.
+   */
+  void start() {
+    for (TaskRecord task :
+        store.tasks(
+            EnumSet.of(TaskState.PREPARING, TaskState.RUNNING, TaskState.WAITING), 100_000)) {
+      String reason =
+          "the server stopped while the task was "
+              + task.state().wireName()
+              + task.backend().map(b -> " (its " + b + " sandbox ended with the server)").orElse("")
+              + "; the log so far is kept";
+      store.transition(task.id(), TaskState.FAILED, reason);
+      appendLine(task.id(), "corral: " + reason);
+    }
+    try {
+      engine.reapOrphans();
+    } catch (CorralException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not reap orphaned sandboxes: " + e.getMessage());
+    }
+    List<TaskRecord> queued = store.tasks(EnumSet.of(TaskState.QUEUED), 1_000_000);
+    queued.reversed().forEach(t -> queue.add(t.id()));
+    Thread thread =
+        Thread.ofPlatform().name("corral-task-dispatcher").daemon().start(this::dispatch);
+    dispatcher = thread;
+  }
+
+  /** Validates and accepts a task; it is durable when this returns. */
+  TaskRecord submit(TaskSpec spec) {
+    agents.command(spec.agent(), spec.prompt());
+    workspaces.check(spec.repo(), spec.ref());
+    spec.backend().ifPresent(b -> engine.backend(Optional.of(b)));
+    TaskRecord task = TaskRecord.accepted(TaskId.random(), spec, clock.instant());
+    store.insert(task);
+    metrics.submitted(task.id());
+    queue.add(task.id());
+    return task;
+  }
+
+  /** Cancels a task in any state that has not ended; a running sandbox is killed. */
+  TaskRecord cancel(TaskId id) {
+    TaskRecord task = store.task(id).orElseThrow(() -> missing(id));
+    if (task.state().terminal()) {
+      throw new ConflictException(
+          "task " + id + " already ended (" + task.state().wireName() + ")", null);
+    }
+    Running run = running.get(id);
+    if (run != null) {
+      run.cancelled = true;
+    }
+    Optional<TaskRecord> moved = store.transition(id, TaskState.CANCELLED, "cancelled by request");
+    Sandbox sandbox = run == null ? null : run.sandbox;
+    if (sandbox != null) {
+      sandbox.process().kill();
+    }
+    files.signal(id);
+    return moved.orElseGet(() -> store.task(id).orElseThrow(() -> missing(id)));
+  }
+
+  static NotFoundException missing(TaskId id) {
+    return new NotFoundException("no task " + id, "list the tasks with `corral task ls`");
+  }
+
+  private void dispatch() {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        TaskId id = queue.take();
+        permits.acquire();
+        try {
+          Thread worker =
+              Thread.ofVirtual().name("corral-task-" + id).unstarted(() -> runAndRelease(id));
+          workers.add(worker);
+          worker.start();
+        } catch (RuntimeException e) {
+          permits.release();
+          throw e;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void runAndRelease(TaskId id) {
+    try {
+      run(id);
+    } finally {
+      permits.release();
+      workers.remove(Thread.currentThread());
+    }
+  }
+
+  private void run(TaskId id) {
+    Optional<TaskRecord> preparing =
+        store.transition(id, TaskState.PREPARING, "cloning the repository");
+    if (preparing.isEmpty()) {
+      return; // cancelled while queued
+    }
+    TaskSpec spec = preparing.get().spec();
+    Running run = new Running();
+    running.put(id, run);
+    try (OutputStream log = files.appender(id)) {
+      runPrepared(id, spec, run, log);
+    } catch (IOException | RuntimeException e) {
+      String reason = e instanceof CorralException ce ? ce.getMessage() : "internal error: " + e;
+      LOG.log(System.Logger.Level.DEBUG, "task " + id + " failed", e);
+      appendLine(id, "corral: " + reason);
+      store.transition(id, TaskState.FAILED, String.valueOf(reason));
+    } finally {
+      running.remove(id);
+      store.task(id).ifPresent(metrics::ended);
+      files.signal(id);
+    }
+  }
+
+  private void runPrepared(TaskId id, TaskSpec spec, Running run, OutputStream log) {
+    TaskWorkspaces.Prepared workspace =
+        workspaces.prepare(id, spec.repo(), spec.ref(), files.workspace(id), log);
+    List<String> command = agents.command(spec.agent(), spec.prompt());
+    SandboxSpec sandboxSpec =
+        SandboxSpec.builder(SandboxId.of(id.value()), HostPath.of(workspace.path().toString()))
+            .command(command)
+            .limits(spec.limits().orElse(dev.corral.core.ResourceLimits.DEFAULT))
+            .network(network(id, spec))
+            .stdio(Stdio.PIPE)
+            .timeout(spec.timeout().orElse(null))
+            .build();
+    if (run.cancelled) {
+      return;
+    }
+    SandboxOutcome outcome;
+    List<String> denied;
+    try (Sandbox sandbox = engine.start(sandboxSpec, spec.backend())) {
+      run.sandbox = sandbox;
+      if (run.cancelled) {
+        sandbox.process().kill();
+      }
+      store.attachSandbox(id, sandboxSpec.id(), engine.backend(spec.backend()).name());
+      store.transition(id, TaskState.RUNNING, "agent started: " + spec.agent());
+      metrics.running(id);
+      outcome = pumpAndAwait(sandbox, log);
+      denied = sandbox.deniedHosts();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      store.transition(id, TaskState.FAILED, "the server shut down while the task ran");
+      return;
+    }
+    // Results only after the sandbox is torn down: its mounts are gone, the workspace is plain.
+    store.recordExit(id, outcome.exitCode());
+    results.collect(id, spec, workspace, denied, log);
+    metrics.egressDenied(denied.size());
+    finish(id, outcome);
+  }
+
+  private static SandboxOutcome pumpAndAwait(Sandbox sandbox, OutputStream log)
+      throws InterruptedException {
+    try {
+      sandbox.process().stdin().close();
+    } catch (IOException e) {
+      // The agent does not read its input; nothing to do.
+    }
+    Thread out = Thread.ofVirtual().start(() -> pump(sandbox.process().stdout(), log));
+    Thread err = Thread.ofVirtual().start(() -> pump(sandbox.process().stderr(), log));
+    SandboxOutcome outcome = sandbox.await();
+    out.join();
+    err.join();
+    return outcome;
+  }
+
+  private static void pump(InputStream in, OutputStream log) {
+    byte[] buffer = new byte[16 * 1024];
+    try (in) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        log.write(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      // The sandbox ended or was killed; whatever was read is in the log.
+    }
+  }
+
+  private void finish(TaskId id, SandboxOutcome outcome) {
+    switch (outcome) {
+      case SandboxOutcome.Exited e when e.code() == 0 ->
+          store.transition(id, TaskState.SUCCEEDED, "agent exited with 0");
+      case SandboxOutcome.Exited e ->
+          store.transition(id, TaskState.FAILED, "agent exited with " + e.code());
+      case SandboxOutcome.Signaled s ->
+          store.transition(id, TaskState.FAILED, "agent was killed by signal " + s.signal());
+      case SandboxOutcome.LimitExceeded l ->
+          store.transition(id, TaskState.FAILED, "resource limit hit: " + l.detail());
+      case SandboxOutcome.TimedOut t ->
+          store.transition(id, TaskState.TIMED_OUT, "timed out after " + t.after());
+    }
+  }
+
+  private static NetworkMode network(TaskId id, TaskSpec spec) {
+    if (spec.allow().isEmpty()) {
+      return NetworkMode.NONE;
+    }
+    return new NetworkMode.Filtered(
+        new EgressRules(
+            List.of(
+                new EgressRules.Layer(
+                    "task " + id, EgressRules.Kind.COMMAND_LINE, spec.allow(), spec.deny())),
+            Map.of()));
+  }
+
+  private void appendLine(TaskId id, String line) {
+    try (OutputStream log = files.appender(id)) {
+      log.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IOException | CorralException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot append to the log of " + id + ": " + e);
+    }
+  }
+
+  /** Number of tasks being prepared or run. */
+  int runningCount() {
+    return running.size();
+  }
+
+  /** Number of tasks waiting in the queue. */
+  int queued() {
+    return queue.size();
+  }
+
+  /**
+   * Stops dispatching and kills running sandboxes; their tasks are marked failed. Queued tasks stay
+   * queued for the next start.
+   */
+  @Override
+  public void close() {
+    Thread thread = dispatcher;
+    if (thread != null) {
+      thread.interrupt();
+    }
+    for (Map.Entry<TaskId, Running> entry : running.entrySet()) {
+      store.transition(entry.getKey(), TaskState.FAILED, "the server shut down while the task ran");
+      Sandbox sandbox = entry.getValue().sandbox;
+      if (sandbox != null) {
+        sandbox.process().kill();
+      }
+    }
+    // Let the killed tasks record their ends before the caller closes the store.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    for (Thread worker : workers) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      try {
+        worker.join(Duration.ofNanos(left));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+  }
+}
