@@ -96,6 +96,10 @@ final class TomlConfigFile {
         case "limits" -> table(path).keySet().forEach(k -> readLimit(List.of(key, k)));
         case "env" -> table(path).keySet().forEach(k -> readEnv(List.of(key, k)));
         case "filesystem" -> table(path).keySet().forEach(k -> readFilesystem(List.of(key, k)));
+        case "approvals" -> {
+          // Read by `corral server` from the user's file only (see ApprovalConfig); in a project
+          // file it has no effect, so a checked-in file cannot make the server run a command.
+        }
         default -> throw unknown(path, TOP_KEYS);
       }
     }
