@@ -112,6 +112,7 @@ public final class CorralServer implements AutoCloseable {
       ApprovalQueue approvals) {
     ServerTokens tokens = new ServerTokens(store, Clock.systemUTC());
     tokens.bootstrap(tokenFile(config.dataDir()));
+    DashboardSessions sessions = new DashboardSessions(tokens, Clock.systemUTC());
     TaskFiles files = new TaskFiles(config.dataDir());
     TaskRunner[] holder = new TaskRunner[1];
     SandboxRegistry[] registryHolder = new SandboxRegistry[1];
@@ -141,8 +142,8 @@ public final class CorralServer implements AutoCloseable {
               c.jetty.port = config.port();
               Routes routes = new Routes(c.routes);
               registered[0] = routes;
-              c.routes.before(ctx -> authenticate(ctx, tokens));
-              c.routes.wsBeforeUpgrade(ctx -> authenticate(ctx, tokens));
+              c.routes.before(ctx -> authenticate(ctx, tokens, sessions));
+              c.routes.wsBeforeUpgrade(ctx -> authenticate(ctx, tokens, sessions));
               c.routes.after(
                   ctx -> {
                     Long start = ctx.attribute("corral.start");
@@ -164,6 +165,7 @@ public final class CorralServer implements AutoCloseable {
                   "/api/v1/openapi.json",
                   ctx -> ctx.contentType("application/json").result(openApi()));
               tokenRoutes(routes, tokens);
+              new Dashboard(sessions).register(c.routes);
               new TaskRoutes(store, runner, files, workspaces, approvals).register(routes);
               new ApprovalRoutes(approvals).register(routes);
               new SandboxRoutes(sandboxes, engine).register(routes);
@@ -207,17 +209,29 @@ public final class CorralServer implements AutoCloseable {
     }
   }
 
-  private static void authenticate(Context ctx, ServerTokens tokens) {
+  private static void authenticate(Context ctx, ServerTokens tokens, DashboardSessions sessions) {
     ctx.attribute("corral.start", System.nanoTime());
-    if (OPEN_PATHS.contains(ctx.path())) {
+    SecurityHeaders.apply(ctx);
+    String path = ctx.path();
+    if (OPEN_PATHS.contains(path) || Dashboard.isPublic(path)) {
       return;
     }
     String header = ctx.header("Authorization");
+    if (header == null) {
+      Optional<DashboardSessions.Session> session =
+          sessions.find(ctx.cookie(DashboardSessions.COOKIE));
+      if (session.isPresent()) {
+        checkBrowserRequest(ctx, session.get());
+        ctx.attribute(PRINCIPAL, "dashboard (token " + session.get().tokenId() + ")");
+        return;
+      }
+    }
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"corral\"");
       throw new HttpResponseException(
           401,
-          "missing bearer token: send Authorization: Bearer TOKEN (see `corral server token`)");
+          "missing bearer token: send Authorization: Bearer TOKEN (see `corral server token`),"
+              + " or log in to the dashboard at /ui/login");
     }
     Optional<String> id = tokens.identify(header.substring(7).strip());
     if (id.isEmpty()) {
@@ -225,6 +239,31 @@ public final class CorralServer implements AutoCloseable {
       throw new HttpResponseException(401, "invalid or revoked bearer token");
     }
     ctx.attribute(PRINCIPAL, "token " + id.get());
+  }
+
+  /**
+   * A request authenticated by the session cookie, which the browser attaches by itself: every
+   * state-changing request must carry the session's CSRF token, and a WebSocket (which cannot send
+   * headers) must come from this origin and carry the token as {@code ?csrf=}.
+   */
+  private static void checkBrowserRequest(Context ctx, DashboardSessions.Session session) {
+    boolean websocket = "websocket".equalsIgnoreCase(ctx.header("Upgrade"));
+    if (websocket) {
+      if (!Dashboard.sameOrigin(ctx) || !session.csrfMatches(ctx.queryParam("csrf"))) {
+        throw new HttpResponseException(
+            403, "cross-site WebSocket refused: open terminals from the dashboard itself");
+      }
+      return;
+    }
+    String method = ctx.method().name();
+    boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+    if (!safe && !session.csrfMatches(ctx.header(DashboardSessions.CSRF_HEADER))) {
+      throw new HttpResponseException(
+          403,
+          "missing or wrong CSRF token: send the "
+              + DashboardSessions.CSRF_HEADER
+              + " header with the value from GET /ui/session");
+    }
   }
 
   private static final String PRINCIPAL = "corral.principal";

@@ -63,6 +63,11 @@ final class ServerTokens {
     return active.containsKey(sha256(presented));
   }
 
+  /** Whether the token with id {@code id} is still active (not revoked). */
+  boolean isActive(String id) {
+    return active.containsValue(id);
+  }
+
   /** The id of the active token {@code presented}, if it is one. */
   Optional<String> identify(String presented) {
     return Optional.ofNullable(active.get(sha256(presented)));
