@@ -48,7 +48,8 @@ final class Dashboard {
         || path.startsWith("/ui/static/")
         || path.equals("/ui/")
         || path.equals("/ui")
-        || path.equals("/");
+        || path.equals("/")
+        || path.equals("/favicon.ico");
   }
 
   void register(RoutesConfig routes) {

@@ -35,6 +35,7 @@ async function route() {
         const view = await page(match);
         fill(main, view.element);
         leave = view.leave || null;
+        if (view.attached) view.attached();
       } catch (e) {
         fill(main);
         flash(e.message);

@@ -7,7 +7,7 @@ import {TERMINAL} from './pages.js';
 
 function terminal(container, title, writable) {
   const term = new window.Terminal({convertEol: true, disableStdin: !writable, scrollback: 5000,
-    fontSize: 13, rows: 24, cols: 100});
+    fontSize: 13, rows: 14, cols: 100});
   term.open(container);
   // The title is whatever the program printed (OSC 0/2): text only, never markup.
   term.onTitleChange((text) => { title.textContent = text; });
@@ -37,10 +37,15 @@ export async function taskPage(id) {
       h('p', {}, reason),
       h('h2', {}, 'Terminal ', title), screen,
       h('h2', {}, 'Diff'), buttons, diff);
-  const term = terminal(screen, title, false);
-  const events = new EventSource('/api/v1/tasks/' + id + '/events');
-  events.addEventListener('log', (event) => term.write(JSON.parse(event.data).text));
-  events.addEventListener('end', () => events.close());
+  // xterm.js measures its container, so it opens once the page is in the document.
+  let term = null;
+  let events = null;
+  const attached = () => {
+    term = terminal(screen, title, false);
+    events = new EventSource('/api/v1/tasks/' + id + '/events');
+    events.addEventListener('log', (event) => term.write(JSON.parse(event.data).text));
+    events.addEventListener('end', () => events.close());
+  };
   let diffShown = false;
   const refresh = async () => {
     try {
@@ -80,11 +85,11 @@ export async function taskPage(id) {
   await refresh();
   const timer = setInterval(refresh, 1500);
   const stop = onApprovalsChange(() => renderButtons(null));
-  return {element, leave: () => {
+  return {element, attached, leave: () => {
     clearInterval(timer);
-    events.close();
+    if (events) events.close();
     stop();
-    term.dispose();
+    if (term) term.dispose();
   }};
 }
 
@@ -130,8 +135,7 @@ export async function sandboxPage(name) {
       h('h2', {}, 'Terminal ', title, ' ', mode,
           sandbox.tty ? h('button', {type: 'button', id: 'take-control', onclick: () => connect(true)}, 'Take control') : null),
       screen);
-  setTimeout(() => connect(false), 0);
-  return {element, leave: () => {
+  return {element, attached: () => connect(false), leave: () => {
     if (socket) socket.close();
     if (term) term.dispose();
   }};
