@@ -11,6 +11,8 @@ import dev.corral.core.EventSink;
 import dev.corral.core.SandboxEvent;
 import dev.corral.core.UsageException;
 import dev.corral.engine.Engine;
+import dev.corral.server.ApprovalQueue;
+import dev.corral.server.ApprovalSettings;
 import dev.corral.server.CorralServer;
 import dev.corral.server.GitCloneWorkspaces;
 import dev.corral.server.ServerConfig;
@@ -109,10 +111,15 @@ final class ServerCommand implements Callable<Integer> {
             host, port, insecureListen, dataDir, concurrency, ServerConfig.DEFAULT_MAX_BODY);
     PrintWriter err = spec.commandLine().getErr();
     createPrivate(dataDir);
+    ApprovalSettings approvalSettings =
+        ApprovalConfig.read(dirs.config().path().resolve("config.toml"));
     SqliteStore store = SqliteStore.open(dataDir.resolve("store.db"), true);
     CorralServer server;
     try {
       Engine engine = Engine.load(dirs, reporter(err), egress);
+      // The one approval queue: the egress gateway's ask mode and the prompt watcher open their
+      // approvals through this same object (it is the ApprovalGate).
+      ApprovalQueue approvals = ApprovalQueue.open(store, approvalSettings);
       server =
           CorralServer.start(
               config,
@@ -120,7 +127,8 @@ final class ServerCommand implements Callable<Integer> {
               engine,
               new GitCloneWorkspaces(),
               new ShellAgent(),
-              Optional.of(admin));
+              Optional.of(admin),
+              approvals);
     } catch (RuntimeException e) {
       store.close();
       throw e;

@@ -28,7 +28,7 @@ import org.tomlj.TomlTable;
 final class TomlConfigFile {
   private static final String TOP_KEYS =
       "valid top-level keys: backend, timeout, [network], [limits], [env], [filesystem],"
-          + " [agents.NAME], [workspace], [review.llm]";
+          + " [agents.NAME], [workspace], [review.llm], [approvals]";
   private static final String WORKSPACE_KEYS = "valid keys in [workspace]: mode";
   private static final String REVIEW_KEYS = "valid keys in [review]: [review.llm]";
   private static final String LLM_KEYS =
@@ -109,6 +109,10 @@ final class TomlConfigFile {
         case "agents" -> readAgents(path);
         case "workspace" -> table(path).keySet().forEach(k -> readWorkspace(List.of(key, k)));
         case "review" -> readReview(path);
+        case "approvals" -> {
+          // Read by `corral server` from the user's file only (see ApprovalConfig); in a project
+          // file it has no effect, so a checked-in file cannot make the server run a command.
+        }
         default -> throw unknown(path, TOP_KEYS);
       }
     }

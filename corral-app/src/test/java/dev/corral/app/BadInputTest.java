@@ -262,7 +262,8 @@ class BadInputTest {
                 + toml
                 + ":2: unknown key 'nope'\n"
                 + "  hint: valid top-level keys: backend, timeout, [network], [limits], [env],"
-                + " [filesystem], [agents.NAME], [workspace], [review.llm]\n");
+                + " [filesystem], [agents.NAME], [workspace], [review.llm],"
+                + " [approvals]\n");
   }
 
   @Test

@@ -338,7 +338,7 @@ class TomlConfigSourceTest {
         .isEqualTo(
             "valid top-level keys: backend, timeout, [network], [limits], [env], [filesystem],"
                 + " [agents.NAME], [workspace],"
-                + " [review.llm]");
+                + " [review.llm], [approvals]");
   }
 
   @Test

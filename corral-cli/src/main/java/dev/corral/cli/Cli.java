@@ -92,6 +92,10 @@ public final class Cli {
     commands.put("rm", () -> new CommandLine(new RmCommand(ctx)));
     commands.put("trust", () -> new CommandLine(new TrustCommand(ctx)));
     commands.put("task", () -> TaskCommand.commandLine(ctx));
+    commands.put("approvals", () -> new CommandLine(new ApprovalCommands.Ls(ctx)));
+    commands.put("approve", () -> new CommandLine(new ApprovalCommands.Approve(ctx)));
+    commands.put("deny", () -> new CommandLine(new ApprovalCommands.Deny(ctx)));
+    commands.put("answer", () -> new CommandLine(new ApprovalCommands.Text(ctx)));
     commands.put("version", () -> new CommandLine(new VersionCommand(ctx.version())));
     commands.put("completion", () -> new CommandLine(new CompletionCommand()));
     commands.put("help", () -> new CommandLine(new CommandLine.HelpCommand()));

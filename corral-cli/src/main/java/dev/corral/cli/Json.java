@@ -32,6 +32,15 @@ final class Json {
     }
   }
 
+  /** One line of JSON (for streams: one value per line). */
+  static String compact(Object node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
   /** Prints each configuration warning as {@code corral: WARNING} on standard error. */
   static void warn(List<String> warnings, CommandLine cl) {
     warnings.forEach(w -> cl.getErr().println("corral: " + w));

@@ -3,6 +3,9 @@ package dev.corral.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.api.ApprovalAnswerRequest;
+import dev.corral.api.ApprovalList;
+import dev.corral.api.ApprovalView;
 import dev.corral.api.ArtifactList;
 import dev.corral.api.EgressChangeView;
 import dev.corral.api.EgressLogView;
@@ -183,6 +186,69 @@ public final class CorralClient {
             default -> {
               // Unknown events come from a newer server; skip them.
             }
+          }
+        }
+      } catch (IOException e) {
+        if (++failures > 5) {
+          throw unreachable(e);
+        }
+      }
+      pause();
+    }
+  }
+
+  /** Approvals newest first, optionally only in {@code state} (e.g. {@code pending}). */
+  public ApprovalList approvals(Optional<String> state, int limit) {
+    String query = "?limit=" + limit + state.map(s -> "&state=" + encode(s)).orElse("");
+    return get("/api/v1/approvals" + query, ApprovalList.class);
+  }
+
+  public ApprovalView approval(String id) {
+    return get("/api/v1/approvals/" + encode(id), ApprovalView.class);
+  }
+
+  /** Answers a pending approval; a 409 problem says when it was already answered or expired. */
+  public ApprovalView answer(String id, ApprovalAnswerRequest answer) {
+    return send(
+        request("/api/v1/approvals/" + encode(id) + "/answer").POST(json(answer)),
+        ApprovalView.class);
+  }
+
+  /**
+   * Follows the approval stream: the pending approvals first, then every new and changed one, until
+   * {@code each} returns false. Resumes after the last change seen if the connection drops.
+   */
+  public void followApprovals(java.util.function.Predicate<ApprovalView> each) {
+    long seen = -1;
+    int failures = 0;
+    while (true) {
+      HttpRequest.Builder builder =
+          request("/api/v1/approvals/events").header("Accept", "text/event-stream").GET();
+      if (seen >= 0) {
+        builder.header("Last-Event-ID", Long.toString(seen));
+      }
+      HttpResponse<InputStream> response;
+      try {
+        response = exchange(builder, HttpResponse.BodyHandlers.ofInputStream());
+      } catch (CorralApiException e) {
+        if (e.status() != 0 || ++failures > 5) {
+          throw e;
+        }
+        pause();
+        continue;
+      }
+      try (SseReader reader = new SseReader(response.body())) {
+        SseReader.Event event;
+        while ((event = reader.next()) != null) {
+          if (!event.name().equals("approval")) {
+            continue; // from a newer server
+          }
+          ApprovalView approval = read(event.data(), ApprovalView.class);
+          if (event.id() != null) {
+            seen = Long.parseLong(event.id());
+          }
+          if (!each.test(approval)) {
+            return;
           }
         }
       } catch (IOException e) {

@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Durable state of a Corral server: tasks, their histories, and the API tokens (hashes only). Every
- * method returns only after its change is durable, so a crash (even {@code kill -9}) right after a
- * call loses nothing it accepted. Implementations are thread-safe.
+ * Durable state of a Corral server: tasks, their histories, approvals, and the API tokens (hashes
+ * only). Every method returns only after its change is durable, so a crash (even {@code kill -9})
+ * right after a call loses nothing it accepted. Implementations are thread-safe.
  */
 public interface Store extends AutoCloseable {
 
@@ -51,6 +51,29 @@ public interface Store extends AutoCloseable {
 
   /** Marks the token revoked; false when no active token has that id. */
   boolean revokeToken(String id);
+
+  /**
+   * Records a new pending approval; the store assigns its {@link ApprovalRecord#seq()}.
+   *
+   * @return the approval as stored
+   */
+  ApprovalRecord insertApproval(ApprovalRecord approval);
+
+  Optional<ApprovalRecord> approval(String id);
+
+  /** Approvals newest first, optionally only those in the given states; at most {@code limit}. */
+  List<ApprovalRecord> approvals(Set<ApprovalState> states, int limit);
+
+  /** Approvals changed after {@code seq} (opened or closed), in the order of their changes. */
+  List<ApprovalRecord> approvalsChangedAfter(long seq, int limit);
+
+  /**
+   * Closes a pending approval: moves it to {@code to} (answered, expired or withdrawn) with the
+   * answer, who closed it and why. Returns the updated approval, or empty when it is unknown or no
+   * longer pending (another answer came first).
+   */
+  Optional<ApprovalRecord> closeApproval(
+      String id, ApprovalState to, Optional<ApprovalAnswer> answer, String by, String reason);
 
   @Override
   void close();

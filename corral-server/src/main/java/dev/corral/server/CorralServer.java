@@ -36,13 +36,19 @@ public final class CorralServer implements AutoCloseable {
   private final TaskRunner runner;
   private final SandboxRegistry sandboxes;
   private final List<String> routes;
+  private final ApprovalQueue approvals;
 
   private CorralServer(
-      Javalin app, TaskRunner runner, SandboxRegistry sandboxes, List<String> routes) {
+      Javalin app,
+      TaskRunner runner,
+      SandboxRegistry sandboxes,
+      List<String> routes,
+      ApprovalQueue approvals) {
     this.app = app;
     this.runner = runner;
     this.sandboxes = sandboxes;
     this.routes = routes;
+    this.approvals = approvals;
   }
 
   /** The file holding the first token of the server with data directory {@code dataDir}. */
@@ -81,8 +87,32 @@ public final class CorralServer implements AutoCloseable {
       TaskWorkspaces workspaces,
       AgentCommands agents,
       Optional<EgressAdmin> egress) {
+    return start(
+        config,
+        store,
+        engine,
+        workspaces,
+        agents,
+        egress,
+        ApprovalQueue.open(store, ApprovalSettings.DEFAULT));
+  }
+
+  /**
+   * As {@link #start(ServerConfig, Store, Engine, TaskWorkspaces, AgentCommands, Optional)}, with
+   * {@code approvals} as the approval queue (the same object the egress gateway and the prompt
+   * watcher open approvals through). The server closes the queue when it stops.
+   */
+  public static CorralServer start(
+      ServerConfig config,
+      Store store,
+      Engine engine,
+      TaskWorkspaces workspaces,
+      AgentCommands agents,
+      Optional<EgressAdmin> egress,
+      ApprovalQueue approvals) {
     ServerTokens tokens = new ServerTokens(store, Clock.systemUTC());
     tokens.bootstrap(tokenFile(config.dataDir()));
+    DashboardSessions sessions = new DashboardSessions(tokens, Clock.systemUTC());
     TaskFiles files = new TaskFiles(config.dataDir());
     TaskRunner[] holder = new TaskRunner[1];
     SandboxRegistry[] registryHolder = new SandboxRegistry[1];
@@ -97,6 +127,8 @@ public final class CorralServer implements AutoCloseable {
     holder[0] = runner;
     SandboxRegistry sandboxes = new SandboxRegistry(engine, config.dataDir());
     registryHolder[0] = sandboxes;
+    approvals.decideMergesWith(new TaskMerges(store, files, workspaces));
+    runner.onSucceededWithChanges(id -> openMerge(approvals, id));
     runner.start();
     Routes[] registered = new Routes[1];
     Javalin app =
@@ -110,8 +142,8 @@ public final class CorralServer implements AutoCloseable {
               c.jetty.port = config.port();
               Routes routes = new Routes(c.routes);
               registered[0] = routes;
-              c.routes.before(ctx -> authenticate(ctx, tokens));
-              c.routes.wsBeforeUpgrade(ctx -> authenticate(ctx, tokens));
+              c.routes.before(ctx -> authenticate(ctx, tokens, sessions));
+              c.routes.wsBeforeUpgrade(ctx -> authenticate(ctx, tokens, sessions));
               c.routes.after(
                   ctx -> {
                     Long start = ctx.attribute("corral.start");
@@ -133,7 +165,9 @@ public final class CorralServer implements AutoCloseable {
                   "/api/v1/openapi.json",
                   ctx -> ctx.contentType("application/json").result(openApi()));
               tokenRoutes(routes, tokens);
-              new TaskRoutes(store, runner, files, workspaces).register(routes);
+              new Dashboard(sessions).register(c.routes);
+              new TaskRoutes(store, runner, files, workspaces, approvals).register(routes);
+              new ApprovalRoutes(approvals).register(routes);
               new SandboxRoutes(sandboxes, engine).register(routes);
               new EgressRoutes(
                       egress.orElseGet(UnwiredEgress::new),
@@ -144,11 +178,25 @@ public final class CorralServer implements AutoCloseable {
       app.start();
     } catch (RuntimeException e) {
       runner.close();
+      approvals.close();
       throw new EnvironmentException(
           "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e),
           "choose another address with --listen HOST:PORT, or stop what uses it");
     }
-    return new CorralServer(app, runner, sandboxes, registered[0].registered());
+    return new CorralServer(app, runner, sandboxes, registered[0].registered(), approvals);
+  }
+
+  private static void openMerge(ApprovalQueue approvals, dev.corral.core.TaskId id) {
+    try {
+      // The answer's work (merge, apply, discard) is done while answering; nothing waits here.
+      var _ =
+          approvals.open(
+              new dev.corral.core.ApprovalRequest.Merge(id.value(), id.value()),
+              approvals.settings().mergeHold());
+    } catch (RuntimeException e) {
+      // The task succeeded; `corral task merge` still works without the approval.
+      LOG.log(System.Logger.Level.WARNING, "cannot open the merge approval of " + id, e);
+    }
   }
 
   /** The route template that served {@code ctx}, e.g. {@code /api/v1/tasks/{id}}. */
@@ -161,22 +209,69 @@ public final class CorralServer implements AutoCloseable {
     }
   }
 
-  private static void authenticate(Context ctx, ServerTokens tokens) {
+  private static void authenticate(Context ctx, ServerTokens tokens, DashboardSessions sessions) {
     ctx.attribute("corral.start", System.nanoTime());
-    if (OPEN_PATHS.contains(ctx.path())) {
+    SecurityHeaders.apply(ctx);
+    String path = ctx.path();
+    if (OPEN_PATHS.contains(path) || Dashboard.isPublic(path)) {
       return;
     }
     String header = ctx.header("Authorization");
+    if (header == null) {
+      Optional<DashboardSessions.Session> session =
+          sessions.find(ctx.cookie(DashboardSessions.COOKIE));
+      if (session.isPresent()) {
+        checkBrowserRequest(ctx, session.get());
+        ctx.attribute(PRINCIPAL, "dashboard (token " + session.get().tokenId() + ")");
+        return;
+      }
+    }
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"corral\"");
       throw new HttpResponseException(
           401,
-          "missing bearer token: send Authorization: Bearer TOKEN (see `corral server token`)");
+          "missing bearer token: send Authorization: Bearer TOKEN (see `corral server token`),"
+              + " or log in to the dashboard at /ui/login");
     }
-    if (!tokens.accepts(header.substring(7).strip())) {
+    Optional<String> id = tokens.identify(header.substring(7).strip());
+    if (id.isEmpty()) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"corral\", error=\"invalid_token\"");
       throw new HttpResponseException(401, "invalid or revoked bearer token");
     }
+    ctx.attribute(PRINCIPAL, "token " + id.get());
+  }
+
+  /**
+   * A request authenticated by the session cookie, which the browser attaches by itself: every
+   * state-changing request must carry the session's CSRF token, and a WebSocket (which cannot send
+   * headers) must come from this origin and carry the token as {@code ?csrf=}.
+   */
+  private static void checkBrowserRequest(Context ctx, DashboardSessions.Session session) {
+    boolean websocket = "websocket".equalsIgnoreCase(ctx.header("Upgrade"));
+    if (websocket) {
+      if (!Dashboard.sameOrigin(ctx) || !session.csrfMatches(ctx.queryParam("csrf"))) {
+        throw new HttpResponseException(
+            403, "cross-site WebSocket refused: open terminals from the dashboard itself");
+      }
+      return;
+    }
+    String method = ctx.method().name();
+    boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+    if (!safe && !session.csrfMatches(ctx.header(DashboardSessions.CSRF_HEADER))) {
+      throw new HttpResponseException(
+          403,
+          "missing or wrong CSRF token: send the "
+              + DashboardSessions.CSRF_HEADER
+              + " header with the value from GET /ui/session");
+    }
+  }
+
+  private static final String PRINCIPAL = "corral.principal";
+
+  /** Who made the request: {@code token tok-…} or {@code dashboard (token tok-…)}. */
+  static String principal(Context ctx) {
+    String principal = ctx.attribute(PRINCIPAL);
+    return principal == null ? "unknown" : principal;
   }
 
   private static void errors(io.javalin.config.RoutesConfig routes) {
@@ -275,6 +370,11 @@ public final class CorralServer implements AutoCloseable {
     return String.valueOf(cause.getMessage());
   }
 
+  /** The approval queue (also the {@link dev.corral.core.ApprovalGate} to open approvals with). */
+  public ApprovalQueue approvals() {
+    return approvals;
+  }
+
   /** The port the server listens on (useful with port 0). */
   public int port() {
     return app.port();
@@ -294,7 +394,11 @@ public final class CorralServer implements AutoCloseable {
       try {
         sandboxes.close();
       } finally {
-        app.stop();
+        try {
+          app.stop();
+        } finally {
+          approvals.close();
+        }
       }
     }
   }

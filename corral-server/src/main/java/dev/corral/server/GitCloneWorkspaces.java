@@ -155,6 +155,19 @@ public final class GitCloneWorkspaces implements TaskWorkspaces {
     return git(Path.of(repo), sink, "rev-parse", branch(task)).strip();
   }
 
+  @Override
+  public void apply(TaskId task, String repo, Path diff) {
+    if (URL.matcher(repo).matches() || SCP.matcher(repo).matches()) {
+      throw new ConflictException(
+          "task " + task + " came from " + repo + ", not a local repository; nothing to apply to",
+          "apply " + diff + " in your own checkout with `git apply`");
+    }
+    OutputStream sink = OutputStream.nullOutputStream();
+    // --check first: git apply is all-or-nothing per patch, but say why before touching anything.
+    git(Path.of(repo), sink, "apply", "--check", "--", diff.toAbsolutePath().toString());
+    git(Path.of(repo), sink, "apply", "--", diff.toAbsolutePath().toString());
+  }
+
   /** Runs git; its stderr goes to {@code log}; returns stdout; a failure names the git command. */
   private static String git(@Nullable Path cwd, OutputStream log, String... args) {
     List<String> command = new ArrayList<>(List.of("git"));

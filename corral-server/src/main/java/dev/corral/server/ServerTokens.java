@@ -18,7 +18,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,8 +31,8 @@ final class ServerTokens {
   private final Store store;
   private final Clock clock;
 
-  /** Hashes of the active tokens: the fast path of every request. */
-  private final Set<String> active = ConcurrentHashMap.newKeySet();
+  /** Hash → id of the active tokens: the fast path of every request. */
+  private final java.util.Map<String, String> active = new ConcurrentHashMap<>();
 
   ServerTokens(Store store, Clock clock) {
     this.store = store;
@@ -61,7 +60,17 @@ final class ServerTokens {
 
   /** Whether {@code presented} is an active token. */
   boolean accepts(String presented) {
-    return active.contains(sha256(presented));
+    return active.containsKey(sha256(presented));
+  }
+
+  /** Whether the token with id {@code id} is still active (not revoked). */
+  boolean isActive(String id) {
+    return active.containsValue(id);
+  }
+
+  /** The id of the active token {@code presented}, if it is one. */
+  Optional<String> identify(String presented) {
+    return Optional.ofNullable(active.get(sha256(presented)));
   }
 
   record Created(ApiToken stored, String token) {}
@@ -73,7 +82,7 @@ final class ServerTokens {
     String token = "crl_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     ApiToken stored = new ApiToken(newId(), name, sha256(token), clock.instant(), Optional.empty());
     store.addToken(stored);
-    active.add(stored.sha256());
+    active.put(stored.sha256(), stored.id());
     return new Created(stored, token);
   }
 
@@ -92,7 +101,7 @@ final class ServerTokens {
 
   private void reload() {
     active.clear();
-    store.tokens().stream().filter(ApiToken::active).forEach(t -> active.add(t.sha256()));
+    store.tokens().stream().filter(ApiToken::active).forEach(t -> active.put(t.sha256(), t.id()));
   }
 
   static String read(Path tokenFile) {

@@ -6,7 +6,6 @@ import dev.corral.api.MergeResult;
 import dev.corral.api.TaskList;
 import dev.corral.api.TaskRequest;
 import dev.corral.api.TaskView;
-import dev.corral.core.ConflictException;
 import dev.corral.core.Store;
 import dev.corral.core.TaskId;
 import dev.corral.core.TaskRecord;
@@ -31,13 +30,22 @@ final class TaskRoutes {
   private final TaskFiles files;
   private final TaskResults results;
   private final TaskWorkspaces workspaces;
+  private final TaskMerges merges;
+  private final ApprovalQueue approvals;
 
-  TaskRoutes(Store store, TaskRunner runner, TaskFiles files, TaskWorkspaces workspaces) {
+  TaskRoutes(
+      Store store,
+      TaskRunner runner,
+      TaskFiles files,
+      TaskWorkspaces workspaces,
+      ApprovalQueue approvals) {
     this.store = store;
     this.runner = runner;
     this.files = files;
     this.results = new TaskResults(files);
     this.workspaces = workspaces;
+    this.merges = new TaskMerges(store, files, workspaces);
+    this.approvals = approvals;
   }
 
   void register(Routes routes) {
@@ -111,19 +119,10 @@ final class TaskRoutes {
   }
 
   private void merge(Context ctx) {
-    TaskRecord task = task(ctx);
-    if (task.state() != TaskState.SUCCEEDED) {
-      throw new ConflictException(
-          "task " + task.id() + " is " + task.state().wireName() + "; only succeeded tasks merge",
-          "look at its log with `corral task logs " + task.id() + "`");
-    }
-    if (results.diff(task.id()).isEmpty()) {
-      throw new ConflictException(
-          "task " + task.id() + " changed nothing; there is nothing to merge", null);
-    }
-    String commit = workspaces.deliver(task.id(), task.spec().repo(), files.workspace(task.id()));
-    CorralServer.json(
-        ctx, 200, new MergeResult(task.spec().repo(), workspaces.branch(task.id()), commit));
+    TaskId id = task(ctx).id();
+    MergeResult merged = merges.merge(id);
+    approvals.settleMerge(id.value(), "POST /api/v1/tasks/" + id + "/merge");
+    CorralServer.json(ctx, 200, merged);
   }
 
   private void artifact(Context ctx) {

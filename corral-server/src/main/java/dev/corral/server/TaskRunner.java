@@ -54,6 +54,7 @@ final class TaskRunner implements AutoCloseable {
   private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
   private final Clock clock;
   private volatile @Nullable Thread dispatcher;
+  private volatile java.util.function.Consumer<TaskId> changed = id -> {};
 
   TaskRunner(
       Store store,
@@ -78,6 +79,11 @@ final class TaskRunner implements AutoCloseable {
   private static final class Running {
     volatile boolean cancelled;
     volatile @Nullable Sandbox sandbox;
+  }
+
+  /** What to do when a task succeeds with changes (the server opens a merge approval). */
+  void onSucceededWithChanges(java.util.function.Consumer<TaskId> action) {
+    this.changed = action;
   }
 
   /**
@@ -233,7 +239,11 @@ final class TaskRunner implements AutoCloseable {
     store.recordExit(id, outcome.exitCode());
     results.collect(id, spec, workspace, denied, log);
     metrics.egressDenied(denied.size());
-    finish(id, outcome);
+    Optional<TaskRecord> ended = finish(id, outcome);
+    if (ended.map(t -> t.state() == TaskState.SUCCEEDED).orElse(false)
+        && !results.diff(id).isEmpty()) {
+      changed.accept(id);
+    }
   }
 
   private static SandboxOutcome pumpAndAwait(Sandbox sandbox, OutputStream log)
@@ -263,8 +273,8 @@ final class TaskRunner implements AutoCloseable {
     }
   }
 
-  private void finish(TaskId id, SandboxOutcome outcome) {
-    switch (outcome) {
+  private Optional<TaskRecord> finish(TaskId id, SandboxOutcome outcome) {
+    return switch (outcome) {
       case SandboxOutcome.Exited e when e.code() == 0 ->
           store.transition(id, TaskState.SUCCEEDED, "agent exited with 0");
       case SandboxOutcome.Exited e ->
@@ -275,7 +285,7 @@ final class TaskRunner implements AutoCloseable {
           store.transition(id, TaskState.FAILED, "resource limit hit: " + l.detail());
       case SandboxOutcome.TimedOut t ->
           store.transition(id, TaskState.TIMED_OUT, "timed out after " + t.after());
-    }
+    };
   }
 
   private static NetworkMode network(TaskId id, TaskSpec spec) {

@@ -49,4 +49,14 @@ public interface TaskWorkspaces {
    *     left no changes
    */
   String deliver(TaskId task, String repo, Path dir);
+
+  /**
+   * Applies a finished task's diff to the working tree of its (local) source repository, unstaged,
+   * for the user to review and commit. Git refuses paths outside the tree, inside {@code .git} and
+   * behind symbolic links.
+   *
+   * @throws dev.corral.core.ConflictException if the source is not a local repository or the diff
+   *     does not apply cleanly (nothing is changed then)
+   */
+  void apply(TaskId task, String repo, Path diff);
 }

@@ -108,7 +108,10 @@ class OpenApiConformanceTest {
             Map.entry("EgressPolicy", dev.corral.api.EgressPolicyView.class),
             Map.entry("EgressRuleRequest", dev.corral.api.EgressRuleRequest.class),
             Map.entry("EgressChange", dev.corral.api.EgressChangeView.class),
-            Map.entry("EgressLog", dev.corral.api.EgressLogView.class));
+            Map.entry("EgressLog", dev.corral.api.EgressLogView.class),
+            Map.entry("Approval", dev.corral.api.ApprovalView.class),
+            Map.entry("ApprovalList", dev.corral.api.ApprovalList.class),
+            Map.entry("ApprovalAnswerRequest", dev.corral.api.ApprovalAnswerRequest.class));
     records.forEach(
         (schema, type) -> {
           Set<String> documented = new TreeSet<>();
@@ -131,8 +134,10 @@ class OpenApiConformanceTest {
     for (var path :
         (Iterable<Map.Entry<String, JsonNode>>) () -> doc.path("paths").properties().iterator()) {
       JsonNode get = path.getValue().get("get");
-      if (get == null || path.getKey().contains("{")) {
-        continue;
+      if (get == null
+          || path.getKey().contains("{")
+          || get.path("responses").path("200").path("content").has("text/event-stream")) {
+        continue; // a stream without parameters does not end by itself
       }
       var response = ApiGuardTestHttp.get(fixture, path.getKey());
       assertThat(get.path("responses").has(Integer.toString(response)))

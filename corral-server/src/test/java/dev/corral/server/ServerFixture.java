@@ -52,6 +52,15 @@ final class ServerFixture implements AutoCloseable {
       Path data,
       int concurrency,
       java.util.Optional<dev.corral.core.EgressAdmin> egress) {
+    return start(temp, data, concurrency, egress, ApprovalSettings.DEFAULT);
+  }
+
+  static ServerFixture start(
+      Path temp,
+      Path data,
+      int concurrency,
+      java.util.Optional<dev.corral.core.EgressAdmin> egress,
+      ApprovalSettings approvals) {
     requireNative();
     SqliteStore store = SqliteStore.open(data.resolve("store.db"), true);
     try {
@@ -62,7 +71,8 @@ final class ServerFixture implements AutoCloseable {
               engine(temp),
               new GitCloneWorkspaces(),
               new ShellAgent(),
-              egress);
+              egress,
+              ApprovalQueue.open(store, approvals));
       return new ServerFixture(temp, data, store, server);
     } catch (RuntimeException e) {
       store.close();

@@ -1,6 +1,9 @@
 package dev.corral.store;
 
 import dev.corral.core.ApiToken;
+import dev.corral.core.ApprovalAnswer;
+import dev.corral.core.ApprovalRecord;
+import dev.corral.core.ApprovalState;
 import dev.corral.core.EnvironmentException;
 import dev.corral.core.SandboxId;
 import dev.corral.core.Store;
@@ -49,7 +52,7 @@ import org.sqlite.SQLiteException;
  */
 public final class SqliteStore implements Store {
   /** The newest schema version this code knows. */
-  static final int SCHEMA_VERSION = 2;
+  static final int SCHEMA_VERSION = 3;
 
   private static final int SQLITE_FULL = SQLiteErrorCode.SQLITE_FULL.code;
 
@@ -391,6 +394,61 @@ public final class SqliteStore implements Store {
           }
         },
         "revoke API token " + id);
+  }
+
+  @Override
+  public ApprovalRecord insertApproval(ApprovalRecord approval) {
+    update(
+        ApprovalRows.INSERT, ApprovalRows.insertArgs(approval), "record approval " + approval.id());
+    return approval(approval.id()).orElseThrow();
+  }
+
+  @Override
+  public Optional<ApprovalRecord> approval(String id) {
+    return query("SELECT * FROM approval WHERE id = ?", List.of(id), ApprovalRows::row).stream()
+        .findFirst();
+  }
+
+  @Override
+  public List<ApprovalRecord> approvals(Set<ApprovalState> states, int limit) {
+    if (states.isEmpty()) {
+      return query(
+          "SELECT * FROM approval ORDER BY n DESC LIMIT ?", List.of(limit), ApprovalRows::row);
+    }
+    List<Object> args = new ArrayList<>();
+    states.forEach(state -> args.add(state.wireName()));
+    args.add(limit);
+    String marks = String.join(", ", java.util.Collections.nCopies(states.size(), "?"));
+    return query(
+        "SELECT * FROM approval WHERE state IN (" + marks + ") ORDER BY n DESC LIMIT ?",
+        args,
+        ApprovalRows::row);
+  }
+
+  @Override
+  public List<ApprovalRecord> approvalsChangedAfter(long seq, int limit) {
+    return query(
+        "SELECT * FROM approval WHERE seq > ? ORDER BY seq LIMIT ?",
+        List.of(seq, limit),
+        ApprovalRows::row);
+  }
+
+  @Override
+  public Optional<ApprovalRecord> closeApproval(
+      String id, ApprovalState to, Optional<ApprovalAnswer> answer, String by, String reason) {
+    if (to == ApprovalState.PENDING) {
+      throw new IllegalArgumentException("an approval cannot be reopened");
+    }
+    boolean closed =
+        write(
+            () -> {
+              try (PreparedStatement ps = connection.prepareStatement(ApprovalRows.CLOSE)) {
+                bind(ps, ApprovalRows.closeArgs(id, to, answer, by, clock.instant(), reason));
+                return ps.executeUpdate() == 1;
+              }
+            },
+            "close approval " + id);
+    return closed ? approval(id) : Optional.empty();
   }
 
   /** Runs a pragma on the store's connection; for tests (e.g. {@code max_page_count}). */

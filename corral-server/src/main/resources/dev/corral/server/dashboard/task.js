@@ -1,0 +1,142 @@
+// A task's page (state, live terminal from the log stream, diff, merge/apply/discard) and a
+// sandbox's page (live terminal over the WebSocket, read-only until "take control").
+import {get, post, csrfToken} from './api.js';
+import {h, fill, flash} from './dom.js';
+import {pendingFor, answer, onApprovalsChange} from './approvals.js';
+import {TERMINAL} from './pages.js';
+
+function terminal(container, title, writable) {
+  const term = new window.Terminal({convertEol: true, disableStdin: !writable, scrollback: 5000,
+    fontSize: 13, rows: 14, cols: 100});
+  term.open(container);
+  // The title is whatever the program printed (OSC 0/2): text only, never markup.
+  term.onTitleChange((text) => { title.textContent = text; });
+  window.corralTerminal = term; // for tests and the console
+  return term;
+}
+
+function diffView(text) {
+  if (!text) return h('p', {class: 'hint'}, 'No changes.');
+  return h('pre', {class: 'diff', id: 'diff'}, text.split('\n').map((line) => h('span', {
+    class: line.startsWith('+++') || line.startsWith('---') ? 'file'
+      : line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : '',
+  }, line + '\n')));
+}
+
+export async function taskPage(id) {
+  const task = await get('/api/v1/tasks/' + id);
+  const state = h('span', {class: 'state ' + task.state, id: 'task-state'}, task.state);
+  const reason = h('span', {class: 'reason'}, task.reason);
+  const title = h('span', {class: 'term-title', id: 'terminal-title'});
+  const screen = h('div', {class: 'terminal', id: 'terminal'});
+  const diff = h('div', {id: 'diff-view'});
+  const buttons = h('div', {class: 'actions', id: 'merge-actions'});
+  const element = h('section', {},
+      h('h1', {}, 'Task ', h('code', {}, id), ' ', state),
+      h('p', {class: 'prompt', id: 'task-prompt'}, task.prompt),
+      h('p', {}, reason),
+      h('h2', {}, 'Terminal ', title), screen,
+      h('h2', {}, 'Diff'), buttons, diff);
+  // xterm.js measures its container, so it opens once the page is in the document.
+  let term = null;
+  let events = null;
+  const attached = () => {
+    term = terminal(screen, title, false);
+    events = new EventSource('/api/v1/tasks/' + id + '/events');
+    events.addEventListener('log', (event) => term.write(JSON.parse(event.data).text));
+    events.addEventListener('end', () => events.close());
+  };
+  let diffShown = false;
+  const refresh = async () => {
+    try {
+      const now = await get('/api/v1/tasks/' + id);
+      state.textContent = now.state;
+      state.className = 'state ' + now.state;
+      reason.textContent = now.reason;
+      if (TERMINAL.has(now.state) && !diffShown) {
+        diffShown = true;
+        fill(diff, diffView(await get('/api/v1/tasks/' + id + '/diff')));
+      }
+      renderButtons(now);
+    } catch (e) {
+      flash(e.message);
+    }
+  };
+  const renderButtons = (now) => {
+    const pending = pendingFor(id);
+    if (pending) {
+      fill(buttons,
+          h('button', {type: 'button', class: 'allow', id: 'merge', onclick: () => answer(pending.id, {answer: 'allow'})}, 'Merge'),
+          h('button', {type: 'button', class: 'apply', id: 'apply', onclick: () => answer(pending.id, {answer: 'apply'})}, 'Apply'),
+          h('button', {type: 'button', class: 'deny', id: 'discard', onclick: () => answer(pending.id, {answer: 'deny'})}, 'Discard'));
+    } else if (now && now.state === 'succeeded') {
+      fill(buttons, h('button', {type: 'button', class: 'allow', id: 'merge', onclick: async () => {
+        try {
+          const merged = await post('/api/v1/tasks/' + id + '/merge');
+          flash('branch ' + merged.branch + ' is in ' + merged.repo + ' at ' + merged.commit, 'ok');
+        } catch (e) {
+          flash(e.message);
+        }
+      }}, 'Merge'));
+    } else {
+      fill(buttons);
+    }
+  };
+  await refresh();
+  const timer = setInterval(refresh, 1500);
+  const stop = onApprovalsChange(() => renderButtons(null));
+  return {element, attached, leave: () => {
+    clearInterval(timer);
+    if (events) events.close();
+    stop();
+    if (term) term.dispose();
+  }};
+}
+
+export async function sandboxPage(name) {
+  const sandbox = await get('/api/v1/sandboxes/' + encodeURIComponent(name));
+  const title = h('span', {class: 'term-title', id: 'terminal-title'});
+  const screen = h('div', {class: 'terminal', id: 'terminal'});
+  const mode = h('span', {class: 'mode', id: 'terminal-mode'}, 'read-only');
+  let socket = null;
+  let term = null;
+  const connect = (control) => {
+    if (socket) socket.close();
+    if (term) term.dispose();
+    term = terminal(screen, title, control);
+    if (!sandbox.tty) {
+      const events = new EventSource('/api/v1/sandboxes/' + encodeURIComponent(name) + '/events');
+      events.addEventListener('log', (event) => term.write(JSON.parse(event.data).text));
+      events.addEventListener('end', () => events.close());
+      socket = {close: () => events.close()};
+      return;
+    }
+    const url = new URL('/api/v1/sandboxes/' + encodeURIComponent(name) + '/terminal', location.href);
+    url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('csrf', csrfToken());
+    if (control) url.searchParams.set('control', 'true');
+    const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    ws.onmessage = (event) => term.write(typeof event.data === 'string' ? event.data : new Uint8Array(event.data));
+    ws.onclose = (event) => {
+      if (event.code === 4409) flash('another client has control of this terminal');
+    };
+    if (control) {
+      const encoder = new TextEncoder();
+      term.onData((data) => ws.readyState === 1 && ws.send(encoder.encode(data)));
+      term.focus();
+    }
+    mode.textContent = control ? 'in control' : 'read-only';
+    socket = ws;
+  };
+  const element = h('section', {},
+      h('h1', {}, 'Sandbox ', h('code', {}, sandbox.name), ' ', h('span', {class: 'state ' + sandbox.state}, sandbox.state)),
+      h('p', {class: 'prompt'}, sandbox.command.join(' ')),
+      h('h2', {}, 'Terminal ', title, ' ', mode,
+          sandbox.tty ? h('button', {type: 'button', id: 'take-control', onclick: () => connect(true)}, 'Take control') : null),
+      screen);
+  return {element, attached: () => connect(false), leave: () => {
+    if (socket) socket.close();
+    if (term) term.dispose();
+  }};
+}
