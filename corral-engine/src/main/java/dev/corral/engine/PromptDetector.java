@@ -3,6 +3,7 @@ package dev.corral.engine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -44,6 +45,7 @@ public final class PromptDetector {
       Pattern.compile(
           "^\\s*(\\[(INFO|WARN|WARNING|ERROR|DEBUG)\\]|(INFO|WARN|ERROR|DEBUG):|\\d{4}-\\d\\d-\\d\\d)");
   private static final Pattern COLON_DEFAULT = Pattern.compile(":\\s*(\\([^)]*\\))?$");
+  private static final Pattern QUESTION = Pattern.compile("\\w\\?(\\s|$)");
   private static final int LOOK_BACK = 8;
 
   private final Duration quiet;
@@ -92,16 +94,23 @@ public final class PromptDetector {
     double best = 0;
     int bestRow = -1;
     int seen = 0;
+    boolean movedOn = false;
     for (int r = cursorRow; r >= 0 && seen < LOOK_BACK; r--) {
       String line = lines.get(r);
       if (line.isBlank()) {
         continue;
       }
-      double value = weight(seen) * lineScore(line, r == cursorRow, screen.cursorColumn());
+      double raw = lineScore(line, r == cursorRow, screen.cursorColumn());
+      double value = weight(seen) * raw;
+      if (movedOn && !screen.alternateScreen()) {
+        // Plain output came after this line: whatever it asked was answered, or never waited.
+        value *= 0.3;
+      }
       if (value > best) {
         best = value;
         bestRow = r;
       }
+      movedOn |= raw == 0;
       seen++;
     }
     if (bestRow < 0) {
@@ -125,7 +134,8 @@ public final class PromptDetector {
   private static double lineScore(String line, boolean cursorLine, int cursorColumn) {
     String text = line.strip();
     double score = 0;
-    if (YES_NO.matcher(text).find()) {
+    Matcher yesNo = YES_NO.matcher(text);
+    if (yesNo.find() && !answered(text.substring(yesNo.end()))) {
       score = Math.max(score, 0.7);
     }
     if (PRESS.matcher(text).find() || AGENT.matcher(text).find()) {
@@ -158,13 +168,32 @@ public final class PromptDetector {
     return Math.max(0, score);
   }
 
-  /** The line to show as the question: the nearest line with a question mark, else {@code row}. */
+  /**
+   * Whether text after a yes/no choice is an answer already typed, e.g. {@code "n"}, {@code "? q"}.
+   */
+  private static boolean answered(String rest) {
+    String after = rest.strip();
+    if (after.startsWith("?") || after.startsWith(":")) {
+      after = after.substring(1).strip();
+    }
+    return !after.isEmpty();
+  }
+
+  /**
+   * The line to show as the question: the scoring line when it asks itself (a question mark, a
+   * yes/no choice, a colon or {@code >} at the end), else the nearest question above it (a menu's
+   * "Press Enter" under "Do you trust this folder?").
+   */
   private static String question(List<String> lines, int row) {
-    for (int r = row; r >= Math.max(0, row - LOOK_BACK); r--) {
-      if (lines.get(r).contains("?")) {
+    String best = lines.get(row).strip();
+    if (best.contains("?") || YES_NO.matcher(best).find() || best.matches(".*[:>)]$")) {
+      return best;
+    }
+    for (int r = row - 1; r >= Math.max(0, row - LOOK_BACK); r--) {
+      if (QUESTION.matcher(lines.get(r)).find()) {
         return lines.get(r).strip();
       }
     }
-    return lines.get(row).strip();
+    return best;
   }
 }
