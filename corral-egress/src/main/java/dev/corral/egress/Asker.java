@@ -13,9 +13,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -94,47 +98,79 @@ final class Asker {
   }
 
   private Pending open(String key, EgressRequest request) {
-    AskMode.Ask ask = java.util.Objects.requireNonNull(mode);
+    AskMode.Ask ask = Objects.requireNonNull(mode);
+    // Completed by the gate's answer; cancelled when every waiting request is gone.
+    CompletableFuture<ApprovalAnswer> answer = new CompletableFuture<>();
+    // The gate promises to expire the approval; the gateway does not rely on it.
+    CompletableFuture<EgressDecision> decided =
+        answer
+            .copy()
+            .completeOnTimeout(
+                new ApprovalAnswer.Deny(true), ask.hold().toNanos(), TimeUnit.NANOSECONDS)
+            .handleAsync((a, error) -> decide(request, a, error), executor);
+    Pending created = new Pending(answer, decided);
+    var _ =
+        decided.whenComplete(
+            (d, e) -> {
+              synchronized (this) {
+                pending.remove(key, created);
+                withdraw(created); // expired or withdrawn here first: take it off the queue
+              }
+            });
+    try {
+      // The gate may persist or notify: never on the event loop that received the request.
+      executor.execute(() -> openGate(created, request, ask.hold()));
+    } catch (RejectedExecutionException e) {
+      answer.completeExceptionally(e);
+    }
+    return created;
+  }
+
+  private void openGate(Pending created, EgressRequest request, Duration hold) {
     CompletableFuture<ApprovalAnswer> opened;
     try {
       opened =
           gate.open(
-              new ApprovalRequest.Host(sandbox.value(), request.host(), request.port()),
-              ask.hold());
+              new ApprovalRequest.Host(sandbox.value(), request.host(), request.port()), hold);
     } catch (RuntimeException e) {
       opened = CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<ApprovalAnswer> gateFuture = opened;
-    // The gate promises to expire the approval; the gateway does not rely on it.
-    CompletableFuture<EgressDecision> decided =
-        opened
-            .copy()
-            .completeOnTimeout(
-                new ApprovalAnswer.Deny(true),
-                ask.hold().toNanos(),
-                java.util.concurrent.TimeUnit.NANOSECONDS)
-            .handleAsync((answer, error) -> decide(request, answer, error), executor);
-    Pending created = new Pending(decided);
+    synchronized (this) {
+      created.gate = opened;
+      if (created.decided.isDone()) {
+        withdraw(created);
+      }
+    }
     var _ =
-        decided.whenComplete(
-            (d, e) -> {
-              if (!gateFuture.isDone()) {
-                gateFuture.cancel(false); // expired here first: withdraw it from the queue
-              }
-              synchronized (this) {
-                pending.remove(key, created);
+        opened.whenComplete(
+            (a, e) -> {
+              if (a != null) {
+                created.answer.complete(a);
+              } else {
+                created.answer.completeExceptionally(
+                    e != null ? e : new IllegalStateException("no answer"));
               }
             });
-    created.gate = gateFuture;
-    return created;
+  }
+
+  /** Cancels the gate's future of {@code p} unless it is done. Guarded by this. */
+  private static void withdraw(Pending p) {
+    CompletableFuture<ApprovalAnswer> opened = p.gate;
+    if (opened != null && !opened.isDone()) {
+      opened.cancel(false);
+    }
   }
 
   private EgressDecision decide(
       EgressRequest request, @Nullable ApprovalAnswer answer, @Nullable Throwable error) {
     String target = request.host() + ":" + request.port();
     if (answer == null) {
-      String why = error == null ? "no answer" : String.valueOf(error.getMessage());
-      LOG.log(System.Logger.Level.WARNING, "egress approval for " + target + " failed: " + why);
+      boolean withdrawn =
+          error instanceof CancellationException
+              || (error != null && error.getCause() instanceof CancellationException);
+      if (!withdrawn) {
+        LOG.log(System.Logger.Level.WARNING, "egress approval for " + target + " failed", error);
+      }
       return new Denied(WITHDRAWN, "the approval for " + target + " was withdrawn or failed");
     }
     return switch (answer) {
@@ -146,7 +182,7 @@ final class Asker {
               "no rule allows "
                   + target
                   + " and nobody approved it within "
-                  + humane(java.util.Objects.requireNonNull(mode).hold()));
+                  + humane(Objects.requireNonNull(mode).hold()));
       case ApprovalAnswer.Deny deny when noApprover ->
           new Denied(
               NO_APPROVER,
@@ -169,7 +205,7 @@ final class Asker {
     remember(rule);
     if (scope != ApprovalAnswer.Scope.SANDBOX) {
       try {
-        java.util.Objects.requireNonNull(mode).writer().allow(rule, scope);
+        Objects.requireNonNull(mode).writer().allow(rule, scope);
       } catch (RuntimeException e) {
         LOG.log(
             System.Logger.Level.WARNING,
@@ -210,11 +246,13 @@ final class Asker {
 
   /** One approval and how many requests wait on it. Guarded by the asker. */
   private static final class Pending {
+    final CompletableFuture<ApprovalAnswer> answer;
     final CompletableFuture<EgressDecision> decided;
     @Nullable CompletableFuture<ApprovalAnswer> gate;
     int waiters;
 
-    Pending(CompletableFuture<EgressDecision> decided) {
+    Pending(CompletableFuture<ApprovalAnswer> answer, CompletableFuture<EgressDecision> decided) {
+      this.answer = answer;
       this.decided = decided;
     }
   }
@@ -245,10 +283,7 @@ final class Asker {
         pending.waiters--;
         if (pending.waiters == 0 && !pending.decided.isDone()) {
           Asker.this.pending.remove(key, pending);
-          CompletableFuture<ApprovalAnswer> opened = pending.gate;
-          if (opened != null) {
-            opened.cancel(false);
-          }
+          pending.answer.cancel(false); // decides "withdrawn", which withdraws the approval
         }
       }
     }

@@ -302,4 +302,31 @@ class EgressAskTest {
     assertThat(get(url("allowed.test")).get().status()).isEqualTo(200);
     assertThat(approvals.all).isEmpty();
   }
+
+  @Test
+  void opensApprovalsOffTheEventLoop() throws Exception {
+    java.util.concurrent.CompletableFuture<Boolean> virtual =
+        new java.util.concurrent.CompletableFuture<>();
+    restart(
+        (request, timeout) -> {
+          virtual.complete(Thread.currentThread().isVirtual());
+          return java.util.concurrent.CompletableFuture.completedFuture(
+              new ApprovalAnswer.AllowOnce());
+        },
+        Duration.ofMinutes(1));
+    assertThat(get(url("other.test")).get().status()).isEqualTo(200);
+    assertThat(virtual.get()).as("opened on a resolver thread, not a Netty event loop").isTrue();
+  }
+
+  @Test
+  void aFailingApprovalQueueDenies() throws Exception {
+    restart(
+        (request, timeout) -> {
+          throw new IllegalStateException("queue is down");
+        },
+        Duration.ofMinutes(1));
+    RawHttp response = get(url("other.test")).get();
+    assertThat(response.status()).isEqualTo(403);
+    assertThat(response.headers()).containsEntry("x-corral-denied", Asker.WITHDRAWN);
+  }
 }
