@@ -85,6 +85,15 @@ final class Asker {
         : Optional.empty();
   }
 
+  /** Requests waiting for an approval right now. */
+  synchronized int waiting() {
+    int waiting = 0;
+    for (Pending p : pending.values()) {
+      waiting += p.decided.isDone() ? 0 : p.waiters;
+    }
+    return waiting;
+  }
+
   /** Joins (or opens) the approval for {@code request}'s host and port. */
   synchronized Waiter ask(EgressRequest request) {
     String key = request.host() + ":" + request.port();
@@ -101,22 +110,23 @@ final class Asker {
     AskMode.Ask ask = Objects.requireNonNull(mode);
     // Completed by the gate's answer; cancelled when every waiting request is gone.
     CompletableFuture<ApprovalAnswer> answer = new CompletableFuture<>();
+    Pending created = new Pending(answer);
     // The gate promises to expire the approval; the gateway does not rely on it.
-    CompletableFuture<EgressDecision> decided =
+    created.decided =
         answer
             .copy()
             .completeOnTimeout(
                 new ApprovalAnswer.Deny(true), ask.hold().toNanos(), TimeUnit.NANOSECONDS)
-            .handleAsync((a, error) -> decide(request, a, error), executor);
-    Pending created = new Pending(answer, decided);
-    var _ =
-        decided.whenComplete(
-            (d, e) -> {
-              synchronized (this) {
-                pending.remove(key, created);
-                withdraw(created); // expired or withdrawn here first: take it off the queue
-              }
-            });
+            .handleAsync(
+                (a, error) -> {
+                  EgressDecision decision = decide(request, a, error);
+                  synchronized (this) {
+                    pending.remove(key, created);
+                    withdraw(created); // expired or withdrawn here first: off the queue
+                  }
+                  return decision;
+                },
+                executor);
     try {
       // The gate may persist or notify: never on the event loop that received the request.
       executor.execute(() -> openGate(created, request, ask.hold()));
@@ -247,13 +257,12 @@ final class Asker {
   /** One approval and how many requests wait on it. Guarded by the asker. */
   private static final class Pending {
     final CompletableFuture<ApprovalAnswer> answer;
-    final CompletableFuture<EgressDecision> decided;
+    CompletableFuture<EgressDecision> decided = new CompletableFuture<>();
     @Nullable CompletableFuture<ApprovalAnswer> gate;
     int waiters;
 
-    Pending(CompletableFuture<ApprovalAnswer> answer, CompletableFuture<EgressDecision> decided) {
+    Pending(CompletableFuture<ApprovalAnswer> answer) {
       this.answer = answer;
-      this.decided = decided;
     }
   }
 

@@ -169,7 +169,7 @@ public final class EgressGateway implements AutoCloseable {
     return trail.snapshot();
   }
 
-  private record Bound(Channel channel, ChannelGroup live, ConnectionSlots slots) {}
+  private record Bound(Channel channel, ChannelGroup live, ConnectionSlots slots, Asker asker) {}
 
   private Bound bind(
       SandboxId sandbox,
@@ -178,6 +178,7 @@ public final class EgressGateway implements AutoCloseable {
       Class<? extends ServerChannel> type,
       SocketAddress address) {
     ChannelGroup live = new DefaultChannelGroup("egress-" + sandbox, GlobalEventExecutor.INSTANCE);
+    Asker asker = Asker.of(sandbox, approvals, ask, resolving);
     ConnectionSlots sandboxSlots =
         slots.computeIfAbsent(
             sandbox, id -> new ConnectionSlots(services.settings().maxConnectionsPerSandbox()));
@@ -189,10 +190,7 @@ public final class EgressGateway implements AutoCloseable {
             .childOption(ChannelOption.RECVBUF_ALLOCATOR, Relay.READS)
             .childHandler(
                 new ClientInitializer(
-                    new Session.Factory(
-                        sandbox, policy, services, Asker.of(sandbox, approvals, ask, resolving)),
-                    live,
-                    sandboxSlots))
+                    new Session.Factory(sandbox, policy, services, asker), live, sandboxSlots))
             .bind(address)
             .awaitUninterruptibly();
     if (!bound.isSuccess()) {
@@ -206,13 +204,20 @@ public final class EgressGateway implements AutoCloseable {
           null,
           bound.cause());
     }
-    return new Bound(bound.channel(), live, sandboxSlots);
+    return new Bound(bound.channel(), live, sandboxSlots, asker);
   }
 
   private Listener register(
       SandboxId sandbox, Bound server, SocketAddress address, Optional<Path> socketFile) {
     Listener listener =
-        new Listener(sandbox, server.channel(), server.live(), server.slots(), address, socketFile);
+        new Listener(
+            sandbox,
+            server.channel(),
+            server.live(),
+            server.slots(),
+            server.asker(),
+            address,
+            socketFile);
     listeners.add(listener);
     return listener;
   }
