@@ -38,6 +38,7 @@ public final class PromptWatcher {
   private Instant lastOutput;
   private @Nullable CompletableFuture<ApprovalAnswer> pending;
   private String askedScreen = "";
+  private boolean closed;
 
   /**
    * A watcher for {@code sandbox}'s terminal of {@code rows} by {@code cols}.
@@ -66,7 +67,7 @@ public final class PromptWatcher {
 
   /** Feeds terminal output; output that changes the screen withdraws a pending prompt. */
   public synchronized void output(byte[] bytes, int offset, int length) {
-    if (length == 0) {
+    if (length == 0 || closed) {
       return;
     }
     screen.write(bytes, offset, length);
@@ -83,7 +84,7 @@ public final class PromptWatcher {
   public void tick() {
     CompletableFuture<ApprovalAnswer> opened;
     synchronized (this) {
-      if (pending != null) {
+      if (pending != null || closed) {
         return;
       }
       Duration silent = Duration.between(lastOutput, clock.instant());
@@ -102,6 +103,19 @@ public final class PromptWatcher {
       pending = opened;
     }
     var _ = opened.whenComplete((answer, error) -> answered(opened, answer));
+  }
+
+  /** Stops watching (the sandbox is gone) and withdraws a pending prompt. Idempotent. */
+  public void close() {
+    CompletableFuture<ApprovalAnswer> stale;
+    synchronized (this) {
+      closed = true;
+      stale = pending;
+      pending = null;
+    }
+    if (stale != null) {
+      stale.cancel(false);
+    }
   }
 
   /** Whether a prompt approval is open right now. */

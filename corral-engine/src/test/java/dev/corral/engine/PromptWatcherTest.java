@@ -150,4 +150,19 @@ class PromptWatcherTest {
         .isEqualTo(
             "  Do you want to make this edit to App.java?\n\n  ❯ 1. Yes\n    2. No\n\n  Esc to cancel");
   }
+
+  @Test
+  void closingWithdrawsThePendingPromptAndStopsWatching() {
+    print("Proceed? [y/N] ");
+    wait(Duration.ofSeconds(2));
+    CompletableFuture<ApprovalAnswer> answer = gate.opened.getFirst().answer();
+
+    watcher.close();
+    assertThat(answer).isCancelled();
+    print("\r\nAnother question? ");
+    wait(Duration.ofSeconds(5));
+    assertThat(gate.opened).hasSize(1);
+    answer.complete(new ApprovalAnswer.Text("y"));
+    assertThat(typed.size()).isZero();
+  }
 }
