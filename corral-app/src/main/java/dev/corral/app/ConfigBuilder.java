@@ -43,6 +43,8 @@ final class ConfigBuilder {
   final List<String> warnings = new ArrayList<>();
 
   @Nullable Duration timeout;
+  @Nullable Boolean ask;
+  @Nullable Duration askHold;
   ResourceLimits limits = CorralConfig.DEFAULT.limits();
   final Map<String, String> env = new LinkedHashMap<>();
   final List<Mount> mounts = new ArrayList<>();
@@ -65,7 +67,12 @@ final class ConfigBuilder {
         hidden,
         Optional.ofNullable(network),
         Optional.ofNullable(timeout),
-        new EgressRules(egress, resolve),
+        new EgressRules(
+            egress,
+            resolve,
+            Boolean.TRUE.equals(ask)
+                ? Optional.of(askHold == null ? EgressRules.DEFAULT_ASK_HOLD : askHold)
+                : Optional.empty()),
         warnings,
         new AgentCatalog(agents),
         Optional.ofNullable(workspaceMode),

@@ -1,7 +1,10 @@
 package dev.corral.app;
 
+import dev.corral.core.ApprovalAnswer;
+import dev.corral.core.ApprovalGate;
 import dev.corral.core.CorralDirs;
 import dev.corral.core.CorralException;
+import dev.corral.core.EgressAdmin;
 import dev.corral.core.EgressDecision;
 import dev.corral.core.EgressPort;
 import dev.corral.core.EgressRecord;
@@ -10,8 +13,10 @@ import dev.corral.core.HostPath;
 import dev.corral.core.SandboxException;
 import dev.corral.core.SandboxId;
 import dev.corral.egress.AddressCheck;
+import dev.corral.egress.AskMode;
 import dev.corral.egress.AuditSink;
 import dev.corral.egress.EgressGateway;
+import dev.corral.egress.GatewaySettings;
 import dev.corral.egress.JsonLinesAudit;
 import dev.corral.egress.Listener;
 import dev.corral.egress.OverrideResolver;
@@ -46,15 +51,23 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
 
   private final CorralDirs dirs;
   private final TomlConfigSource config;
+  private final ApprovalGate approvals;
   private final Map<String, List<InetAddress>> overrides = new ConcurrentHashMap<>();
   private final Map<SandboxId, Set<String>> denied = new ConcurrentHashMap<>();
   private @Nullable EgressGateway gateway;
   private @Nullable JsonLinesAudit audit;
   private @Nullable ServiceCatalog catalog;
 
+  /** A gateway without an approver: ask mode fails closed, saying so. */
   GatewayEgress(CorralDirs dirs, TomlConfigSource config) {
+    this(dirs, config, ApprovalGate.DENY);
+  }
+
+  /** A gateway whose sandboxes in ask mode open approvals through {@code approvals}. */
+  GatewayEgress(CorralDirs dirs, TomlConfigSource config, ApprovalGate approvals) {
     this.dirs = dirs;
     this.config = config;
+    this.approvals = approvals;
   }
 
   @Override
@@ -72,7 +85,7 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
     try {
       Files.createDirectories(dir);
       Files.deleteIfExists(socket);
-      listener = gateway().open(id, socket, policy);
+      listener = gateway().open(id, socket, policy, askMode(rules, workspace));
     } catch (IOException e) {
       throw new SandboxException(
           "cannot open the egress listener " + socket + ": " + e.getMessage(), null, e);
@@ -103,6 +116,30 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
         }
       }
     };
+  }
+
+  /**
+   * The listener's ask mode: "allow always" answers for the project or everywhere go into the
+   * workspace's {@code corral.toml} or the user's configuration file, through the same editor as
+   * {@code corral policy allow}.
+   */
+  private AskMode askMode(EgressRules rules, HostPath workspace) {
+    if (rules.ask().isEmpty()) {
+      return AskMode.OFF;
+    }
+    return new AskMode.Ask(
+        rules.ask().get(),
+        (rule, scope) -> {
+          if (scope == ApprovalAnswer.Scope.SANDBOX) {
+            return; // kept in the listener's memory, never written
+          }
+          EgressAdmin.Scope file =
+              scope == ApprovalAnswer.Scope.PROJECT
+                  ? EgressAdmin.Scope.PROJECT
+                  : EgressAdmin.Scope.USER;
+          new ConfigEgressAdmin(dirs, config, this)
+              .add(workspace, file, EgressAdmin.Action.ALLOW, rule);
+        });
   }
 
   /** Compiles rules; bad rules throw a {@link CorralException} naming the rule and its file. */
@@ -138,7 +175,7 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
         .filter(
             l -> l.kind() == EgressRules.Kind.COMMAND_LINE || l.kind() == EgressRules.Kind.AGENT)
         .forEach(layers::add);
-    return new EgressRules(layers, rules.resolve());
+    return new EgressRules(layers, rules.resolve(), rules.ask());
   }
 
   private static final class Layers {
@@ -186,7 +223,9 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
             noteDenied(record);
           };
       Resolver resolver = new OverrideResolver(overrides, new SystemResolver());
-      gateway = EgressGateway.start(resolver, AddressCheck::refusal, sink);
+      gateway =
+          EgressGateway.start(
+              resolver, AddressCheck::refusal, sink, GatewaySettings.defaults(), approvals);
     }
     return gateway;
   }

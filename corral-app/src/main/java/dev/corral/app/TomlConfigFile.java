@@ -33,7 +33,8 @@ final class TomlConfigFile {
   private static final String REVIEW_KEYS = "valid keys in [review]: [review.llm]";
   private static final String LLM_KEYS =
       "valid keys in [review.llm]: api, url, model, key_env, key_file";
-  private static final String NETWORK_KEYS = "valid keys in [network]: mode, allow, deny, resolve";
+  private static final String NETWORK_KEYS =
+      "valid keys in [network]: mode, allow, deny, resolve, ask, ask_hold";
   private static final String LIMIT_KEYS =
       "valid keys in [limits]: memory, pids, cpus, cpu_time, file_size, open_files";
   private static final String FILESYSTEM_KEYS = "valid keys in [filesystem]: hide, mounts";
@@ -45,6 +46,8 @@ final class TomlConfigFile {
           Map.entry("network.allow", "allow = [\"@github\", \"pypi.org\"]"),
           Map.entry("network.deny", "deny = [\"*.example.com\"]"),
           Map.entry("network.resolve", "resolve = [\"git.internal=10.1.2.3\"]"),
+          Map.entry("network.ask", "ask = true"),
+          Map.entry("network.ask_hold", "ask_hold = \"60s\""),
           Map.entry("timeout", "timeout = \"2h\""),
           Map.entry("limits", "[limits]"),
           Map.entry("env", "[env]"),
@@ -164,6 +167,27 @@ final class TomlConfigFile {
                   }
                   resolve.put(text.substring(0, eq), text.substring(eq + 1));
                 });
+        case "ask" -> {
+          boolean on = bool(path);
+          if (into.untrusted && on) {
+            // Ask mode lets the agent ask for hosts: a widening only a trusted file may choose.
+            into.ignored.add("[network] ask");
+          } else {
+            into.ask = on;
+          }
+        }
+        case "ask_hold" ->
+            into.askHold =
+                checked(
+                    path,
+                    () -> {
+                      java.time.Duration hold = ResourceLimits.parseDuration(string(path));
+                      if (hold.isZero()) {
+                        throw new UsageException(
+                            "invalid ask hold time '" + string(path) + "': must be positive");
+                      }
+                      return hold;
+                    });
         default -> throw unknown(path, NETWORK_KEYS);
       }
     }
@@ -340,6 +364,13 @@ final class TomlConfigFile {
       return s;
     }
     throw wrongType(path, "a string");
+  }
+
+  private boolean bool(List<String> path) {
+    if (toml.get(path) instanceof Boolean b) {
+      return b;
+    }
+    throw wrongType(path, "true or false");
   }
 
   private long integer(List<String> path) {

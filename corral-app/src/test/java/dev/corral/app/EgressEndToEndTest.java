@@ -121,6 +121,16 @@ class EgressEndToEndTest {
   }
 
   @Test
+  void askModeWithoutAnApproverFailsClosedAndSaysHowToGetOne() {
+    Result r = corral("run", "--egress-ask", "--", "sh", "-c", fetch("denied.test"));
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .startsWith("403 ask: no approver corral: egress to denied.test:" + port + " refused:")
+        .contains("ask mode has no approver: start `corral server` to answer approvals")
+        .contains("corral policy allow denied.test:" + port);
+  }
+
+  @Test
   void deniesAnUnlistedHostWithTheFixAndSummarizesIt() {
     Result r =
         corral(

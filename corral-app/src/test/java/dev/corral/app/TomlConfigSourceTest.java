@@ -457,4 +457,40 @@ class TomlConfigSourceTest {
     Files.writeString(workspace.resolve("corral.toml"), "[network]\ndeny = [\"x.org\"]\n");
     assertThat(load().warnings()).isEmpty();
   }
+
+  @Test
+  void readsAskModeAndItsHoldTime() throws IOException {
+    user("[network]\nask = true\n");
+    assertThat(load().egress().ask()).contains(Duration.ofSeconds(60));
+
+    project("[network]\nask = true\nask_hold = \"90s\"\n");
+    assertThat(load().egress().ask()).contains(Duration.ofSeconds(90));
+
+    project("[network]\nask = false\n");
+    assertThat(load().egress().ask()).isEmpty();
+  }
+
+  @Test
+  void anUntrustedProjectFileCannotTurnAskModeOn() throws IOException {
+    Files.writeString(workspace.resolve("corral.toml"), "[network]\nask = true\n");
+    CorralConfig config = load();
+    assertThat(config.egress().ask()).isEmpty();
+    assertThat(config.warnings()).singleElement().asString().contains("not trusted yet");
+  }
+
+  @Test
+  void rejectsBadAskSettings() throws IOException {
+    user("[network]\nask = \"yes\"\n");
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(userFile + ":2: 'network.ask' must be true or false, not a string")
+        .extracting(e -> ((ConfigException) e).hint().orElseThrow())
+        .isEqualTo("write it like: ask = true");
+
+    user("[network]\nask = true\nask_hold = \"0s\"\n");
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            userFile + ":3: network.ask_hold: invalid ask hold time '0s': must be positive");
+  }
 }

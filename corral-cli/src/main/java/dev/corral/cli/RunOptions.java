@@ -13,6 +13,7 @@ import dev.corral.core.SandboxId;
 import dev.corral.core.SandboxSpec;
 import dev.corral.core.Stdio;
 import dev.corral.core.UsageException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +96,19 @@ final class RunOptions {
 
   @Option(names = "--deny", paramLabel = "RULE", description = "Deny egress; wins over allow.")
   List<String> deny = new ArrayList<>();
+
+  @Option(
+      names = "--egress-ask",
+      description =
+          "Hold requests to hosts no rule decides and ask for approval (corral server, corral"
+              + " approvals); without an approver they are denied.")
+  boolean egressAsk;
+
+  @Option(
+      names = "--egress-ask-hold",
+      paramLabel = "DURATION",
+      description = "How long --egress-ask holds a request for an answer (default: 60s).")
+  @Nullable String egressAskHold;
 
   @Option(names = "--timeout", paramLabel = "DURATION", description = "Wall-clock limit, e.g. 10m.")
   @Nullable String timeout;
@@ -291,17 +305,58 @@ final class RunOptions {
     if (!allow.isEmpty() || !deny.isEmpty()) {
       layers.add(new EgressRules.Layer("command line", EgressRules.Kind.COMMAND_LINE, allow, deny));
     }
-    EgressRules rules = new EgressRules(layers, config.egress().resolve());
+    EgressRules rules = new EgressRules(layers, config.egress().resolve(), ask(config));
     String mode =
         network != null
             ? network
-            : config.network().orElse(rules.allowsAnything() ? "gateway" : "none");
+            : config
+                .network()
+                .orElse(rules.allowsAnything() || rules.ask().isPresent() ? "gateway" : "none");
     if (mode.equals("none") && !allow.isEmpty()) {
       throw new UsageException(
           "--allow needs the egress gateway, but the network mode is none",
           "drop --network none (and network.mode = \"none\" in the configuration)");
     }
+    if (mode.equals("none") && egressAsk) {
+      throw new UsageException(
+          "--egress-ask needs the egress gateway, but the network mode is none",
+          "drop --network none (and network.mode = \"none\" in the configuration)");
+    }
     return NetworkMode.parse(mode, rules);
+  }
+
+  /** Ask mode from the flags, else the configuration; {@code --lockdown} never asks. */
+  private Optional<Duration> ask(CorralConfig config) {
+    if (egressAskHold != null && !egressAsk) {
+      throw new UsageException(
+          "--egress-ask-hold needs --egress-ask", "add --egress-ask, or drop --egress-ask-hold");
+    }
+    if (lockdown) {
+      if (egressAsk) {
+        throw new UsageException(
+            "--egress-ask cannot widen a --lockdown run",
+            "drop one of --egress-ask and --lockdown");
+      }
+      return Optional.empty();
+    }
+    if (!egressAsk) {
+      return config.egress().ask();
+    }
+    if (egressAskHold == null) {
+      return Optional.of(config.egress().ask().orElse(EgressRules.DEFAULT_ASK_HOLD));
+    }
+    Duration hold;
+    try {
+      hold = ResourceLimits.parseDuration(egressAskHold);
+    } catch (UsageException e) {
+      throw new UsageException(
+          "--egress-ask-hold: " + e.getMessage(), "write a duration like 60s or 5m");
+    }
+    if (hold.isZero()) {
+      throw new UsageException(
+          "--egress-ask-hold must be positive, not " + egressAskHold, "write e.g. 60s");
+    }
+    return Optional.of(hold);
   }
 
   private static Map<String, String> variable(CliContext ctx, String text) {

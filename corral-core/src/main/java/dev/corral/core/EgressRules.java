@@ -1,7 +1,9 @@
 package dev.corral.core;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The egress rules a sandbox asked for, by source, as written (parsing and checking belong to the
@@ -10,8 +12,13 @@ import java.util.Map;
  *
  * @param layers the sources, lowest precedence first
  * @param resolve host name overrides, {@code host -> address}, for internal hosts and tests
+ * @param ask ask mode: when present, a request no rule decides is held for up to this long while a
+ *     human is asked (an {@link ApprovalRequest.Host}); when empty such requests are denied
  */
-public record EgressRules(List<Layer> layers, Map<String, String> resolve) {
+public record EgressRules(List<Layer> layers, Map<String, String> resolve, Optional<Duration> ask) {
+
+  /** How long ask mode holds a request when no hold time is configured. */
+  public static final Duration DEFAULT_ASK_HOLD = Duration.ofSeconds(60);
 
   /**
    * Rules from one source.
@@ -41,6 +48,21 @@ public record EgressRules(List<Layer> layers, Map<String, String> resolve) {
   public EgressRules {
     layers = List.copyOf(layers);
     resolve = Map.copyOf(resolve);
+    if (ask.isPresent() && (ask.get().isNegative() || ask.get().isZero())) {
+      throw new UsageException(
+          "invalid egress ask hold time " + ask.get() + ": must be positive",
+          "write a duration like 60s or 5m");
+    }
+  }
+
+  /** Rules without ask mode: what no rule allows is denied. */
+  public EgressRules(List<Layer> layers, Map<String, String> resolve) {
+    this(layers, resolve, Optional.empty());
+  }
+
+  /** The same rules with ask mode {@code value} (empty: off). */
+  public EgressRules withAsk(Optional<Duration> value) {
+    return new EgressRules(layers, resolve, value);
   }
 
   /** Whether any layer allows anything. */

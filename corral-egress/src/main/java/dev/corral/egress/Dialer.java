@@ -1,5 +1,6 @@
 package dev.corral.egress;
 
+import dev.corral.core.EgressDecision;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -60,6 +61,11 @@ final class Dialer {
   void dial(
       Channel client, Exchange exchange, ChannelHandler upstreamHandler, Consumer<Outcome> then) {
     EventLoop loop = client.eventLoop();
+    Optional<Asker.Waiter> approval = exchange.takeApproval();
+    if (approval.isPresent()) {
+      awaitApproval(client, exchange, approval.get(), upstreamHandler, then);
+      return;
+    }
     String host = exchange.request().host();
     Optional<List<InetAddress>> known = resolver.resolveNow(host);
     if (known.isPresent()) {
@@ -98,6 +104,52 @@ final class Dialer {
     }
   }
 
+  /**
+   * Waits (without blocking the event loop) for the approval of a held request, then dials it or
+   * refuses it. A client that leaves while waiting withdraws its share of the approval.
+   */
+  private void awaitApproval(
+      Channel client,
+      Exchange exchange,
+      Asker.Waiter waiter,
+      ChannelHandler upstreamHandler,
+      Consumer<Outcome> then) {
+    client.closeFuture().addListener(f -> waiter.leave());
+    waiter
+        .decision()
+        .whenComplete(
+            (decision, error) -> {
+              try {
+                client
+                    .eventLoop()
+                    .execute(
+                        () -> {
+                          if (!client.isActive()) {
+                            return;
+                          }
+                          switch (decision) {
+                            case EgressDecision.Allowed allowed -> {
+                              exchange.approve(allowed);
+                              dial(client, exchange, upstreamHandler, then);
+                            }
+                            case EgressDecision.Denied denied ->
+                                then.accept(
+                                    new Outcome.Refused(new Refusal(denied, Refusal.Kind.ASK)));
+                            case null ->
+                                then.accept(
+                                    new Outcome.Refused(
+                                        Refusal.of(
+                                            Refusal.Kind.ASK,
+                                            Asker.WITHDRAWN,
+                                            "the approval was withdrawn")));
+                          }
+                        });
+              } catch (RejectedExecutionException e) {
+                client.close();
+              }
+            });
+  }
+
   private void vetAndConnect(
       Channel client,
       Exchange exchange,
@@ -109,8 +161,7 @@ final class Dialer {
       return;
     }
     boolean privateTargets =
-        exchange.policyDecision() instanceof dev.corral.core.EgressDecision.Allowed a
-            && a.privateTargets();
+        exchange.policyDecision() instanceof EgressDecision.Allowed a && a.privateTargets();
     Optional<String> firstRefusal = Optional.empty();
     for (InetAddress address : addresses) {
       Optional<String> refusal = guard.refusal(address, privateTargets);

@@ -1,5 +1,6 @@
 package dev.corral.egress;
 
+import dev.corral.core.ApprovalGate;
 import dev.corral.core.EnvironmentException;
 import dev.corral.core.SandboxId;
 import dev.corral.core.UsageException;
@@ -46,11 +47,17 @@ public final class EgressGateway implements AutoCloseable {
   private final ExecutorService resolving;
   private final AuditTrail trail;
   private final Services services;
+  private final ApprovalGate approvals;
   private final Map<SandboxId, ConnectionSlots> slots = new ConcurrentHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
   private EgressGateway(
-      Resolver resolver, AddressGuard guard, AuditSink audit, GatewaySettings settings) {
+      Resolver resolver,
+      AddressGuard guard,
+      AuditSink audit,
+      GatewaySettings settings,
+      ApprovalGate approvals) {
+    this.approvals = approvals;
     this.transport = Transport.choose(settings.nativeTransport());
     this.acceptors = transport.newGroup(1, "corral-egress-accept");
     this.workers = transport.newGroup(0, "corral-egress");
@@ -67,9 +74,24 @@ public final class EgressGateway implements AutoCloseable {
     return start(resolver, guard, audit, GatewaySettings.defaults());
   }
 
+  /** Starts a gateway whose listeners cannot ask anybody ({@link ApprovalGate#DENY}). */
   public static EgressGateway start(
       Resolver resolver, AddressGuard guard, AuditSink audit, GatewaySettings settings) {
-    return new EgressGateway(resolver, guard, audit, settings);
+    return start(resolver, guard, audit, settings, ApprovalGate.DENY);
+  }
+
+  /**
+   * Starts a gateway whose listeners in ask mode ({@link AskMode.Ask}) open approvals through
+   * {@code approvals}. With {@link ApprovalGate#DENY} ask mode fails closed, and the denial says
+   * that no approver is there.
+   */
+  public static EgressGateway start(
+      Resolver resolver,
+      AddressGuard guard,
+      AuditSink audit,
+      GatewaySettings settings,
+      ApprovalGate approvals) {
+    return new EgressGateway(resolver, guard, audit, settings, approvals);
   }
 
   /**
@@ -80,6 +102,14 @@ public final class EgressGateway implements AutoCloseable {
    * @throws EnvironmentException if the socket cannot be created
    */
   public Listener open(SandboxId sandbox, Path socket, Supplier<Policy> policy) {
+    return open(sandbox, socket, policy, AskMode.OFF);
+  }
+
+  /**
+   * Like {@link #open(SandboxId, Path, Supplier)}; requests that no rule decides are handled as
+   * {@code ask} says.
+   */
+  public Listener open(SandboxId sandbox, Path socket, Supplier<Policy> policy, AskMode ask) {
     Path parent = socket.toAbsolutePath().getParent();
     Path staging = null;
     try {
@@ -91,7 +121,8 @@ public final class EgressGateway implements AutoCloseable {
               ".egress-",
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       Path bound = staging.resolve("s");
-      Bound server = bind(sandbox, policy, transport.unixServer(), transport.unixAddress(bound));
+      Bound server =
+          bind(sandbox, policy, ask, transport.unixServer(), transport.unixAddress(bound));
       Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
       Files.move(
           bound, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -118,12 +149,18 @@ public final class EgressGateway implements AutoCloseable {
    * benchmarks.
    */
   public Listener openTcp(SandboxId sandbox, InetSocketAddress address, Supplier<Policy> policy) {
+    return openTcp(sandbox, address, policy, AskMode.OFF);
+  }
+
+  /** Like {@link #openTcp(SandboxId, InetSocketAddress, Supplier)}, with ask mode {@code ask}. */
+  public Listener openTcp(
+      SandboxId sandbox, InetSocketAddress address, Supplier<Policy> policy, AskMode ask) {
     if (!address.getAddress().isLoopbackAddress()) {
       throw new UsageException(
           "egress TCP listeners are for tests and benchmarks: use a loopback address, not "
               + address);
     }
-    Bound server = bind(sandbox, policy, transport.tcpServer(), address);
+    Bound server = bind(sandbox, policy, ask, transport.tcpServer(), address);
     return register(sandbox, server, server.channel().localAddress(), Optional.empty());
   }
 
@@ -132,14 +169,16 @@ public final class EgressGateway implements AutoCloseable {
     return trail.snapshot();
   }
 
-  private record Bound(Channel channel, ChannelGroup live, ConnectionSlots slots) {}
+  private record Bound(Channel channel, ChannelGroup live, ConnectionSlots slots, Asker asker) {}
 
   private Bound bind(
       SandboxId sandbox,
       Supplier<Policy> policy,
+      AskMode ask,
       Class<? extends ServerChannel> type,
       SocketAddress address) {
     ChannelGroup live = new DefaultChannelGroup("egress-" + sandbox, GlobalEventExecutor.INSTANCE);
+    Asker asker = Asker.of(sandbox, approvals, ask, resolving);
     ConnectionSlots sandboxSlots =
         slots.computeIfAbsent(
             sandbox, id -> new ConnectionSlots(services.settings().maxConnectionsPerSandbox()));
@@ -151,7 +190,7 @@ public final class EgressGateway implements AutoCloseable {
             .childOption(ChannelOption.RECVBUF_ALLOCATOR, Relay.READS)
             .childHandler(
                 new ClientInitializer(
-                    new Session.Factory(sandbox, policy, services), live, sandboxSlots))
+                    new Session.Factory(sandbox, policy, services, asker), live, sandboxSlots))
             .bind(address)
             .awaitUninterruptibly();
     if (!bound.isSuccess()) {
@@ -165,13 +204,20 @@ public final class EgressGateway implements AutoCloseable {
           null,
           bound.cause());
     }
-    return new Bound(bound.channel(), live, sandboxSlots);
+    return new Bound(bound.channel(), live, sandboxSlots, asker);
   }
 
   private Listener register(
       SandboxId sandbox, Bound server, SocketAddress address, Optional<Path> socketFile) {
     Listener listener =
-        new Listener(sandbox, server.channel(), server.live(), server.slots(), address, socketFile);
+        new Listener(
+            sandbox,
+            server.channel(),
+            server.live(),
+            server.slots(),
+            server.asker(),
+            address,
+            socketFile);
     listeners.add(listener);
     return listener;
   }

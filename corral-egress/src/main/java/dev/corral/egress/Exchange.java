@@ -18,7 +18,8 @@ final class Exchange {
   private final Instant time = Instant.now();
   private final long started = System.nanoTime();
   private final EgressRequest request;
-  private final EgressDecision policyDecision;
+  private EgressDecision policyDecision;
+  private Asker.@Nullable Waiter approval;
   private final AuditTrail trail;
   private @Nullable Refusal refusal;
   private @Nullable InetAddress address;
@@ -38,6 +39,28 @@ final class Exchange {
 
   EgressDecision policyDecision() {
     return policyDecision;
+  }
+
+  /** Holds this exchange until {@code waiter}'s approval is decided (ask mode). */
+  void awaitApproval(Asker.Waiter waiter) {
+    approval = waiter;
+  }
+
+  /** Whether the exchange waits for an approval that the dialer has not taken yet. */
+  boolean awaitingApproval() {
+    return approval != null;
+  }
+
+  /** The pending approval, once: the dialer takes it and waits for its decision. */
+  Optional<Asker.Waiter> takeApproval() {
+    Optional<Asker.Waiter> taken = Optional.ofNullable(approval);
+    approval = null;
+    return taken;
+  }
+
+  /** A human allowed the held request: this decision is audited and vets the address. */
+  void approve(EgressDecision.Allowed decision) {
+    policyDecision = decision;
   }
 
   Optional<Refusal> refusal() {

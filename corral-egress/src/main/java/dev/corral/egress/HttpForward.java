@@ -142,7 +142,11 @@ final class HttpForward extends ChannelInboundHandlerAdapter {
         Authority.hostForUrl(egress.host()) + (egress.port() == 80 ? "" : ":" + egress.port());
     request.headers().set(HttpHeaderNames.HOST, authority);
     String key = egress.host() + ":" + egress.port() + ":" + privateTargets(exchange);
-    if (upstream != null && upstream.isActive() && key.equals(upstreamKey) && counter != null) {
+    if (upstream != null
+        && upstream.isActive()
+        && key.equals(upstreamKey)
+        && counter != null
+        && !exchange.awaitingApproval()) {
       exchange.pin(((java.net.InetSocketAddress) upstream.remoteAddress()).getAddress());
       counter.countFor(exchange);
       send(request);

@@ -19,6 +19,7 @@ public final class Listener implements AutoCloseable {
   private final Channel server;
   private final ChannelGroup live;
   private final ConnectionSlots slots;
+  private final Asker asker;
   private final SocketAddress address;
   private final Optional<Path> socketFile;
 
@@ -27,12 +28,14 @@ public final class Listener implements AutoCloseable {
       Channel server,
       ChannelGroup live,
       ConnectionSlots slots,
+      Asker asker,
       SocketAddress address,
       Optional<Path> socketFile) {
     this.sandbox = sandbox;
     this.server = server;
     this.live = live;
     this.slots = slots;
+    this.asker = asker;
     this.address = address;
     this.socketFile = socketFile;
   }
@@ -52,6 +55,11 @@ public final class Listener implements AutoCloseable {
   /** Client connections open right now (those within the sandbox's limit). */
   public int connections() {
     return slots.used();
+  }
+
+  /** Requests held right now, waiting for an approval (ask mode). */
+  public int heldRequests() {
+    return asker.waiting();
   }
 
   /**

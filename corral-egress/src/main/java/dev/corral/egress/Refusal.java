@@ -23,6 +23,7 @@ record Refusal(EgressDecision.Denied decision, Kind kind) {
   /** A check, with the HTTP status and SOCKS5 reply code it answers with. */
   enum Kind {
     POLICY(403, 0x02),
+    ASK(403, 0x02),
     LIMIT(429, 0x01),
     ADDRESS(403, 0x02),
     UNRESOLVABLE(502, 0x04),

@@ -58,6 +58,7 @@ final class Replies {
                   + "' ("
                   + reason
                   + "). Deny rules win over allow rules; change that rule to allow it.\n";
+      case ASK -> "corral: egress to " + target + " refused: " + reason + "\n";
       case ADDRESS, SNI -> "corral: egress to " + target + " refused: " + reason + "\n";
       case LIMIT -> "corral: " + reason + "; close some connections and retry\n";
       case UNRESOLVABLE, UNREACHABLE -> "corral: " + reason + "\n";

@@ -3,13 +3,15 @@ package dev.corral.egress;
 import dev.corral.core.EgressDecision;
 import dev.corral.core.EgressRequest;
 import dev.corral.core.SandboxId;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * One client connection on a sandbox's listener: whose it is, which policy applies, and whether it
  * is over the sandbox's connection limit.
  */
-record Session(SandboxId sandbox, Supplier<Policy> policy, Services services, boolean overLimit) {
+record Session(
+    SandboxId sandbox, Supplier<Policy> policy, Services services, Asker asker, boolean overLimit) {
 
   private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
@@ -28,6 +30,21 @@ record Session(SandboxId sandbox, Supplier<Policy> policy, Services services, bo
       LOG.log(System.Logger.Level.WARNING, "egress policy failed for " + request, e);
       decision = new EgressDecision.Denied("policy error", "the policy failed: " + e.getMessage());
     }
+    if (asker.applies(request, decision)) {
+      Optional<EgressDecision.Allowed> remembered = asker.remembered(request);
+      if (remembered.isPresent()) {
+        return new Exchange(request, remembered.get(), services.trail());
+      }
+      // Held: the dialer waits for the approval's decision before it resolves anything.
+      Exchange held =
+          new Exchange(
+              request,
+              new EgressDecision.Denied(
+                  Asker.WITHDRAWN, "the client left before the approval was answered"),
+              services.trail());
+      held.awaitApproval(asker.ask(request));
+      return held;
+    }
     Exchange exchange = new Exchange(request, decision, services.trail());
     if (decision instanceof EgressDecision.Denied denied) {
       exchange.refuse(new Refusal(denied, Refusal.Kind.POLICY));
@@ -36,9 +53,9 @@ record Session(SandboxId sandbox, Supplier<Policy> policy, Services services, bo
   }
 
   /** Makes the session of each new connection on one listener. */
-  record Factory(SandboxId sandbox, Supplier<Policy> policy, Services services) {
+  record Factory(SandboxId sandbox, Supplier<Policy> policy, Services services, Asker asker) {
     Session create(boolean overLimit) {
-      return new Session(sandbox, policy, services, overLimit);
+      return new Session(sandbox, policy, services, asker, overLimit);
     }
   }
 
