@@ -53,7 +53,8 @@ public final class Main {
       CliStreams streams,
       List<String> args) {
     TomlConfigSource config = TomlConfigSource.of(dirs);
-    GatewayEgress egress = new GatewayEgress(dirs, config);
+    ApproverSlot approver = new ApproverSlot();
+    GatewayEgress egress = new GatewayEgress(dirs, config, approver);
     // The audit log is written by a background thread; flush it on the way out.
     Runtime.getRuntime().addShutdownHook(new Thread(egress::close, "corral-egress-shutdown"));
     ConfigEgressAdmin admin = new ConfigEgressAdmin(dirs, config, egress);
@@ -70,7 +71,9 @@ public final class Main {
             dirs,
             new Workspaces(dirs));
     return Cli.commandLine(
-        ctx, args, Map.of("server", () -> ServerCommand.commandLine(dirs, egress, admin)));
+        ctx,
+        args,
+        Map.of("server", () -> ServerCommand.commandLine(dirs, egress, admin, approver)));
   }
 
   /** The version Maven wrote into {@code version.properties} at build time. */

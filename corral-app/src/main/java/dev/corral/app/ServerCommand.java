@@ -51,6 +51,7 @@ final class ServerCommand implements Callable<Integer> {
   private final CorralDirs dirs;
   private final EgressPort egress;
   private final EgressAdmin admin;
+  private final ApproverSlot approver;
 
   @Option(
       names = "--listen",
@@ -80,14 +81,17 @@ final class ServerCommand implements Callable<Integer> {
   @SuppressWarnings("NullAway.Init")
   CommandSpec spec;
 
-  ServerCommand(CorralDirs dirs, EgressPort egress, EgressAdmin admin) {
+  ServerCommand(CorralDirs dirs, EgressPort egress, EgressAdmin admin, ApproverSlot approver) {
     this.dirs = dirs;
     this.egress = egress;
     this.admin = admin;
+    this.approver = approver;
   }
 
-  static CommandLine commandLine(CorralDirs dirs, EgressPort egress, EgressAdmin admin) {
-    return new CommandLine(new ServerCommand(dirs, egress, admin)).addSubcommand(new Token(dirs));
+  static CommandLine commandLine(
+      CorralDirs dirs, EgressPort egress, EgressAdmin admin, ApproverSlot approver) {
+    return new CommandLine(new ServerCommand(dirs, egress, admin, approver))
+        .addSubcommand(new Token(dirs));
   }
 
   @Override
@@ -120,6 +124,7 @@ final class ServerCommand implements Callable<Integer> {
       // The one approval queue: the egress gateway's ask mode and the prompt watcher open their
       // approvals through this same object (it is the ApprovalGate).
       ApprovalQueue approvals = ApprovalQueue.open(store, approvalSettings);
+      approver.fill(approvals);
       server =
           CorralServer.start(
               config,
@@ -142,6 +147,7 @@ final class ServerCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   try {
+                    approver.empty();
                     server.close();
                   } finally {
                     store.close();
