@@ -120,11 +120,11 @@ final class ServerCommand implements Callable<Integer> {
     SqliteStore store = SqliteStore.open(dataDir.resolve("store.db"), true);
     CorralServer server;
     try {
-      Engine engine = Engine.load(dirs, reporter(err), egress);
       // The one approval queue: the egress gateway's ask mode and the prompt watcher open their
       // approvals through this same object (it is the ApprovalGate).
       ApprovalQueue approvals = ApprovalQueue.open(store, approvalSettings);
       approver.fill(approvals);
+      Engine engine = Engine.load(dirs, reporter(err), egress);
       server =
           CorralServer.start(
               config,

@@ -176,6 +176,23 @@ public final class ApprovalQueue implements ApprovalGate, AutoCloseable {
     }
   }
 
+  /**
+   * Withdraws the pending host and prompt approvals of {@code sandbox}, which is gone: nobody is
+   * left to act on an answer. Merge approvals stay (they outlive the task's sandbox).
+   */
+  void withdrawFor(String sandbox, String reason) {
+    for (ApprovalRecord approval : store.approvals(Set.of(ApprovalState.PENDING), 10_000)) {
+      if (approval.request().sandbox().equals(sandbox)
+          && !(approval.request() instanceof ApprovalRequest.Merge)) {
+        close(approval.id(), ApprovalState.WITHDRAWN, Optional.empty(), "server", reason);
+        CompletableFuture<ApprovalAnswer> future = waiting.remove(approval.id());
+        if (future != null) {
+          future.cancel(false);
+        }
+      }
+    }
+  }
+
   ApprovalRecord get(String id) {
     ApprovalRecord.checkId(id);
     return store

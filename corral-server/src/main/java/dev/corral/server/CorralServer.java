@@ -129,6 +129,13 @@ public final class CorralServer implements AutoCloseable {
     registryHolder[0] = sandboxes;
     approvals.decideMergesWith(new TaskMerges(store, files, workspaces));
     runner.onSucceededWithChanges(id -> openMerge(approvals, id));
+    runner.onEnded(
+        task ->
+            approvals.withdrawFor(
+                task.id().value(),
+                "task " + task.id() + " ended (" + task.state().wireName() + "); nobody waits"));
+    sandboxes.onRemoved(
+        name -> approvals.withdrawFor(name, "sandbox " + name + " was removed; nobody waits"));
     runner.start();
     Routes[] registered = new Routes[1];
     Javalin app =

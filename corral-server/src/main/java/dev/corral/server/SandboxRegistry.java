@@ -34,6 +34,13 @@ final class SandboxRegistry implements AutoCloseable {
   private final Clock clock = Clock.systemUTC();
   private final Map<String, LiveSandbox> sandboxes = new ConcurrentHashMap<>();
 
+  private volatile java.util.function.Consumer<String> removed = name -> {};
+
+  /** What to do when a sandbox is removed (the server withdraws its approvals). */
+  void onRemoved(java.util.function.Consumer<String> action) {
+    this.removed = action;
+  }
+
   SandboxRegistry(Engine engine, Path dataDir) {
     this.engine = engine;
     this.root = dataDir.resolve("sandboxes");
@@ -132,6 +139,7 @@ final class SandboxRegistry implements AutoCloseable {
   /** Stops (if needed) and tears down the sandbox; its log goes with it. */
   void remove(String name) throws InterruptedException {
     LiveSandbox sandbox = get(name);
+    removed.accept(sandbox.name());
     sandbox.stop(5_000);
     sandboxes.remove(sandbox.name(), sandbox);
     sandbox.sandbox().close();

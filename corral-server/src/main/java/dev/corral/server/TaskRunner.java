@@ -55,6 +55,7 @@ final class TaskRunner implements AutoCloseable {
   private final Clock clock;
   private volatile @Nullable Thread dispatcher;
   private volatile java.util.function.Consumer<TaskId> changed = id -> {};
+  private volatile java.util.function.Consumer<TaskRecord> ended = task -> {};
 
   TaskRunner(
       Store store,
@@ -84,6 +85,11 @@ final class TaskRunner implements AutoCloseable {
   /** What to do when a task succeeds with changes (the server opens a merge approval). */
   void onSucceededWithChanges(java.util.function.Consumer<TaskId> action) {
     this.changed = action;
+  }
+
+  /** What to do when a task ended, however it ended (the server withdraws its approvals). */
+  void onEnded(java.util.function.Consumer<TaskRecord> action) {
+    this.ended = action;
   }
 
   /**
@@ -200,6 +206,11 @@ final class TaskRunner implements AutoCloseable {
       running.remove(id);
       store.task(id).ifPresent(metrics::ended);
       files.signal(id);
+      try {
+        store.task(id).ifPresent(ended);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "cannot close the approvals of task " + id, e);
+      }
     }
   }
 

@@ -143,6 +143,31 @@ class ApprovalApiTest {
   }
 
   @Test
+  void theApprovalsOfATaskThatEndedAreWithdrawnAndTheirRequesterReleased() throws Exception {
+    Path repo = ServerFixture.repo(temp.resolve("ending-repo"));
+    var task = fixture.client.submit(TaskRequest.of(repo.toString(), "shell", "sleep 1"));
+    var request = new ApprovalRequest.Host(task.id(), "late.test", 443);
+    CompletableFuture<ApprovalAnswer> answer =
+        fixture.server.approvals().open(request, Duration.ofMinutes(5));
+    String id = idOf(request);
+
+    TaskApiTestSupport.await(fixture.client, task.id());
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (fixture.client.approval(id).state().equals("pending") && System.nanoTime() < deadline) {
+      TaskApiTest.sleep(20);
+    }
+    ApprovalView withdrawn = fixture.client.approval(id);
+    assertThat(withdrawn.state()).isEqualTo("withdrawn");
+    assertThat(withdrawn.reason())
+        .isEqualTo("task " + task.id() + " ended (succeeded); nobody waits");
+    assertThat(answer).isCancelled();
+    assertThatThrownBy(() -> fixture.client.answer(id, allow()))
+        .hasMessageContaining("was withdrawn")
+        .hasMessageContaining("ended (succeeded)");
+  }
+
+  @Test
   void aPromptTakesOneLineOfTextAndNothingThatDoesNotFit() throws Exception {
     var request = new ApprovalRequest.Prompt("box-prompt", "Delete 3 files?", "Delete? [y/N]");
     CompletableFuture<ApprovalAnswer> answer =

@@ -18,8 +18,10 @@ const routes = [
 ];
 
 let leave = null;
+let navigation = 0;
 
 async function route() {
+  const mine = ++navigation;
   if (leave) {
     leave();
     leave = null;
@@ -33,6 +35,11 @@ async function route() {
         a.classList.toggle('active', hash.startsWith(a.getAttribute('href'))));
       try {
         const view = await page(match);
+        if (mine !== navigation) {
+          // The user moved on while this page loaded: drop it, the newer one renders.
+          if (view.leave) view.leave();
+          return;
+        }
         fill(main, view.element);
         leave = view.leave || null;
         if (view.attached) view.attached();
