@@ -51,7 +51,7 @@ final class ApprovalRoutes {
     String id = ApprovalRecord.checkId(ctx.pathParam("id"));
     ApprovalAnswerRequest request = Json.read(ctx.bodyAsBytes(), ApprovalAnswerRequest.class);
     ApprovalRecord answered =
-        queue.answer(id, ApprovalViews.answer(request), CorralServer.principal(ctx));
+        queue.answer(id, ApprovalViews.answer(request), RequestGuard.principal(ctx));
     CorralServer.json(ctx, 200, ApprovalViews.view(answered));
   }
 

@@ -30,7 +30,6 @@ import java.util.Set;
  */
 public final class CorralServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(CorralServer.class.getName());
-  private static final Set<String> OPEN_PATHS = Set.of("/healthz");
 
   private final Javalin app;
   private final TaskRunner runner;
@@ -149,8 +148,9 @@ public final class CorralServer implements AutoCloseable {
               c.jetty.port = config.port();
               Routes routes = new Routes(c.routes);
               registered[0] = routes;
-              c.routes.before(ctx -> authenticate(ctx, tokens, sessions));
-              c.routes.wsBeforeUpgrade(ctx -> authenticate(ctx, tokens, sessions));
+              RequestGuard guard = new RequestGuard(tokens, sessions);
+              c.routes.before(guard::authenticate);
+              c.routes.wsBeforeUpgrade(guard::authenticate);
               c.routes.after(
                   ctx -> {
                     Long start = ctx.attribute("corral.start");
@@ -214,71 +214,6 @@ public final class CorralServer implements AutoCloseable {
     } catch (RuntimeException e) {
       return "unmatched";
     }
-  }
-
-  private static void authenticate(Context ctx, ServerTokens tokens, DashboardSessions sessions) {
-    ctx.attribute("corral.start", System.nanoTime());
-    SecurityHeaders.apply(ctx);
-    String path = ctx.path();
-    if (OPEN_PATHS.contains(path) || Dashboard.isPublic(path)) {
-      return;
-    }
-    String header = ctx.header("Authorization");
-    if (header == null) {
-      Optional<DashboardSessions.Session> session =
-          sessions.find(ctx.cookie(DashboardSessions.COOKIE));
-      if (session.isPresent()) {
-        checkBrowserRequest(ctx, session.get());
-        ctx.attribute(PRINCIPAL, "dashboard (token " + session.get().tokenId() + ")");
-        return;
-      }
-    }
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      ctx.header("WWW-Authenticate", "Bearer realm=\"corral\"");
-      throw new HttpResponseException(
-          401,
-          "missing bearer token: send Authorization: Bearer TOKEN (see `corral server token`),"
-              + " or log in to the dashboard at /ui/login");
-    }
-    Optional<String> id = tokens.identify(header.substring(7).strip());
-    if (id.isEmpty()) {
-      ctx.header("WWW-Authenticate", "Bearer realm=\"corral\", error=\"invalid_token\"");
-      throw new HttpResponseException(401, "invalid or revoked bearer token");
-    }
-    ctx.attribute(PRINCIPAL, "token " + id.get());
-  }
-
-  /**
-   * A request authenticated by the session cookie, which the browser attaches by itself: every
-   * state-changing request must carry the session's CSRF token, and a WebSocket (which cannot send
-   * headers) must come from this origin and carry the token as {@code ?csrf=}.
-   */
-  private static void checkBrowserRequest(Context ctx, DashboardSessions.Session session) {
-    boolean websocket = "websocket".equalsIgnoreCase(ctx.header("Upgrade"));
-    if (websocket) {
-      if (!Dashboard.sameOrigin(ctx) || !session.csrfMatches(ctx.queryParam("csrf"))) {
-        throw new HttpResponseException(
-            403, "cross-site WebSocket refused: open terminals from the dashboard itself");
-      }
-      return;
-    }
-    String method = ctx.method().name();
-    boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
-    if (!safe && !session.csrfMatches(ctx.header(DashboardSessions.CSRF_HEADER))) {
-      throw new HttpResponseException(
-          403,
-          "missing or wrong CSRF token: send the "
-              + DashboardSessions.CSRF_HEADER
-              + " header with the value from GET /ui/session");
-    }
-  }
-
-  private static final String PRINCIPAL = "corral.principal";
-
-  /** Who made the request: {@code token tok-…} or {@code dashboard (token tok-…)}. */
-  static String principal(Context ctx) {
-    String principal = ctx.attribute(PRINCIPAL);
-    return principal == null ? "unknown" : principal;
   }
 
   private static void errors(io.javalin.config.RoutesConfig routes) {
