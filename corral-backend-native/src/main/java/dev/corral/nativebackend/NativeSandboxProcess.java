@@ -161,7 +161,12 @@ final class NativeSandboxProcess implements SandboxProcess {
   @Override
   public void signal(int signal) {
     // bubblewrap (our child) -> its pid-namespace init -> the command and its siblings.
-    List<ProcessHandle> commands = process.children().flatMap(ProcessHandle::children).toList();
+    // By pid: a terminal's process (pty4j) does not support Process.toHandle() or children().
+    List<ProcessHandle> commands =
+        ProcessHandle.of(process.pid()).stream()
+            .flatMap(ProcessHandle::children)
+            .flatMap(ProcessHandle::children)
+            .toList();
     if (commands.isEmpty()) {
       Libc.kill(process.pid(), signal);
       return;
@@ -176,7 +181,7 @@ final class NativeSandboxProcess implements SandboxProcess {
     // Killing bubblewrap kills its init, and the kernel then kills everything in the pid
     // namespace; the cgroup sweep catches anything that raced with it. Through the handle, not
     // Process.destroyForcibly(), which would also close the streams and lose buffered output.
-    process.toHandle().destroyForcibly();
+    ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
     if (cgroup != null) {
       cgroup.killAll();
     }

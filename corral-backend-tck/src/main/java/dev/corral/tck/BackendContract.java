@@ -101,6 +101,22 @@ public abstract class BackendContract extends SandboxFixture {
   }
 
   @Test
+  void signalsAndKillsASandboxWithATerminal() throws Exception {
+    SandboxSpec spec =
+        sh("trap 'echo got-term' TERM; echo ready; while :; do sleep 1; done")
+            .stdio(Stdio.TTY)
+            .build();
+    try (SandboxProcess p = backend().start(spec, EventSink.NONE)) {
+      CompletableFuture<String> out = drain(p.stdout());
+      Thread.sleep(500);
+      p.signal(15);
+      p.kill();
+      assertThat(p.waitFor(Duration.ofSeconds(10))).isPresent();
+      assertThat(out.join()).contains("ready");
+    }
+  }
+
+  @Test
   void killsASandboxThatOutlivesItsWait() throws Exception {
     try (SandboxProcess p = backend().start(sh("sleep 300").build(), EventSink.NONE)) {
       assertThat(p.waitFor(Duration.ofMillis(300))).isEmpty();
