@@ -8,11 +8,13 @@ import dev.corral.core.CorralDirs;
 import dev.corral.core.EventSink;
 import dev.corral.core.HostPath;
 import dev.corral.engine.Engine;
+import dev.corral.server.CloneTaskWorkspaces;
 import dev.corral.server.CorralServer;
-import dev.corral.server.GitCloneWorkspaces;
 import dev.corral.server.ServerConfig;
 import dev.corral.server.ShellAgent;
 import dev.corral.store.SqliteStore;
+import dev.corral.workspace.ReviewSettings;
+import dev.corral.workspace.Workspaces;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +70,11 @@ public final class TaskBench {
                   ServerConfig.loopback(data, 0, concurrency),
                   store,
                   engine(temp),
-                  new GitCloneWorkspaces(),
+                  new CloneTaskWorkspaces(
+                      new Workspaces(dirs(temp)),
+                      engine(temp),
+                      data.resolve("mirrors"),
+                      ReviewSettings.DEFAULT),
                   new ShellAgent())) {
         CorralClient client =
             CorralClient.of(
@@ -244,14 +250,16 @@ public final class TaskBench {
     return out.toString();
   }
 
+  private static CorralDirs dirs(Path temp) {
+    return new CorralDirs(
+        HostPath.of(temp.resolve("config")),
+        HostPath.of(temp.resolve("xdg-data")),
+        HostPath.of(temp.resolve("state")),
+        HostPath.of(temp.resolve("run")));
+  }
+
   private static Engine engine(Path temp) {
-    return Engine.load(
-        new CorralDirs(
-            HostPath.of(temp.resolve("config")),
-            HostPath.of(temp.resolve("xdg-data")),
-            HostPath.of(temp.resolve("state")),
-            HostPath.of(temp.resolve("run"))),
-        EventSink.NONE);
+    return Engine.load(dirs(temp), EventSink.NONE);
   }
 
   private static Path repo(Path dir) throws IOException, InterruptedException {

@@ -70,7 +70,7 @@ public final class Main {
             dirs,
             new Workspaces(dirs));
     return Cli.commandLine(
-        ctx, args, Map.of("server", () -> ServerCommand.commandLine(dirs, egress, admin)));
+        ctx, args, Map.of("server", () -> ServerCommand.commandLine(dirs, egress, admin, config)));
   }
 
   /** The version Maven wrote into {@code version.properties} at build time. */

@@ -3,19 +3,24 @@ package dev.corral.app;
 import dev.corral.api.TokenView;
 import dev.corral.client.CorralApiException;
 import dev.corral.client.CorralClient;
+import dev.corral.core.ConfigSource;
 import dev.corral.core.CorralDirs;
 import dev.corral.core.EgressAdmin;
 import dev.corral.core.EgressPort;
 import dev.corral.core.EnvironmentException;
 import dev.corral.core.EventSink;
+import dev.corral.core.HostPath;
 import dev.corral.core.SandboxEvent;
 import dev.corral.core.UsageException;
 import dev.corral.engine.Engine;
+import dev.corral.server.CloneTaskWorkspaces;
 import dev.corral.server.CorralServer;
-import dev.corral.server.GitCloneWorkspaces;
 import dev.corral.server.ServerConfig;
 import dev.corral.server.ShellAgent;
 import dev.corral.store.SqliteStore;
+import dev.corral.workspace.LlmSettings;
+import dev.corral.workspace.ReviewSettings;
+import dev.corral.workspace.Workspaces;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -49,6 +54,7 @@ final class ServerCommand implements Callable<Integer> {
   private final CorralDirs dirs;
   private final EgressPort egress;
   private final EgressAdmin admin;
+  private final ConfigSource config;
 
   @Option(
       names = "--listen",
@@ -78,14 +84,17 @@ final class ServerCommand implements Callable<Integer> {
   @SuppressWarnings("NullAway.Init")
   CommandSpec spec;
 
-  ServerCommand(CorralDirs dirs, EgressPort egress, EgressAdmin admin) {
+  ServerCommand(CorralDirs dirs, EgressPort egress, EgressAdmin admin, ConfigSource config) {
     this.dirs = dirs;
     this.egress = egress;
     this.admin = admin;
+    this.config = config;
   }
 
-  static CommandLine commandLine(CorralDirs dirs, EgressPort egress, EgressAdmin admin) {
-    return new CommandLine(new ServerCommand(dirs, egress, admin)).addSubcommand(new Token(dirs));
+  static CommandLine commandLine(
+      CorralDirs dirs, EgressPort egress, EgressAdmin admin, ConfigSource config) {
+    return new CommandLine(new ServerCommand(dirs, egress, admin, config))
+        .addSubcommand(new Token(dirs));
   }
 
   @Override
@@ -118,7 +127,8 @@ final class ServerCommand implements Callable<Integer> {
               config,
               store,
               engine,
-              new GitCloneWorkspaces(),
+              new CloneTaskWorkspaces(
+                  new Workspaces(dirs), engine, dataDir.resolve("mirrors"), reviewSettings()),
               new ShellAgent(),
               Optional.of(admin));
     } catch (RuntimeException e) {
@@ -151,6 +161,16 @@ final class ServerCommand implements Callable<Integer> {
     err.flush();
     stopped.await();
     return 0;
+  }
+
+  /** Review limits plus the user's {@code [review.llm]} table (never a project file's). */
+  private ReviewSettings reviewSettings() {
+    return config
+        .load(HostPath.of(System.getProperty("user.dir")))
+        .reviewLlm()
+        .map(t -> LlmSettings.of(t.api(), t.url(), t.model(), t.keyEnv(), t.keyFile()))
+        .map(ReviewSettings.DEFAULT::withLlm)
+        .orElse(ReviewSettings.DEFAULT);
   }
 
   /** The data directory holds task logs, workspaces and the token: only its owner may enter. */

@@ -1,8 +1,11 @@
 package dev.corral.server;
 
+import dev.corral.api.ApplyRequest;
 import dev.corral.api.ArtifactList;
 import dev.corral.api.LogEnd;
+import dev.corral.api.MergeRequest;
 import dev.corral.api.MergeResult;
+import dev.corral.api.ReviewView;
 import dev.corral.api.TaskList;
 import dev.corral.api.TaskRequest;
 import dev.corral.api.TaskView;
@@ -53,7 +56,9 @@ final class TaskRoutes {
     routes.get(
         "/api/v1/tasks/{id}/diff",
         ctx -> ctx.contentType("text/x-diff; charset=utf-8").result(results.diff(task(ctx).id())));
+    routes.get("/api/v1/tasks/{id}/review", this::review);
     routes.post("/api/v1/tasks/{id}/merge", this::merge);
+    routes.post("/api/v1/tasks/{id}/apply", this::apply);
     routes.get(
         "/api/v1/tasks/{id}/artifacts",
         ctx -> CorralServer.json(ctx, 200, new ArtifactList(results.artifacts(task(ctx).id()))));
@@ -110,20 +115,68 @@ final class TaskRoutes {
         });
   }
 
-  private void merge(Context ctx) {
+  private void review(Context ctx) {
     TaskRecord task = task(ctx);
-    if (task.state() != TaskState.SUCCEEDED) {
+    ReviewView review =
+        results
+            .review(task.id())
+            .orElseThrow(
+                () ->
+                    new ConflictException(
+                        "task "
+                            + task.id()
+                            + " is "
+                            + task.state().wireName()
+                            + " and has no saved work to review yet",
+                        "wait until it ends: `corral task logs -f " + task.id() + "`"));
+    CorralServer.json(ctx, 200, review);
+  }
+
+  private void merge(Context ctx) {
+    TaskRecord task = integrable(ctx, "merge");
+    byte[] body = ctx.bodyAsBytes();
+    MergeRequest request =
+        body.length == 0 ? new MergeRequest(null, null) : Json.read(body, MergeRequest.class);
+    MergeResult merged =
+        workspaces.merge(
+            task.id(),
+            task.spec().repo(),
+            Boolean.TRUE.equals(request.squash()),
+            Boolean.TRUE.equals(request.acceptRisk()));
+    CorralServer.json(ctx, 200, merged);
+  }
+
+  private void apply(Context ctx) {
+    TaskRecord task = integrable(ctx, "apply");
+    byte[] body = ctx.bodyAsBytes();
+    ApplyRequest request =
+        body.length == 0 ? new ApplyRequest(null) : Json.read(body, ApplyRequest.class);
+    CorralServer.json(
+        ctx,
+        200,
+        workspaces.apply(task.id(), task.spec().repo(), Boolean.TRUE.equals(request.acceptRisk())));
+  }
+
+  /** A task whose work may be merged or applied: it ended, and its work was saved. */
+  private TaskRecord integrable(Context ctx, String verb) {
+    TaskRecord task = task(ctx);
+    if (!task.state().terminal() || results.review(task.id()).isEmpty()) {
       throw new ConflictException(
-          "task " + task.id() + " is " + task.state().wireName() + "; only succeeded tasks merge",
+          "task "
+              + task.id()
+              + " is "
+              + task.state().wireName()
+              + (task.state().terminal() ? " and left no saved work" : "")
+              + "; there is nothing to "
+              + verb
+              + " yet",
           "look at its log with `corral task logs " + task.id() + "`");
     }
     if (results.diff(task.id()).isEmpty()) {
       throw new ConflictException(
-          "task " + task.id() + " changed nothing; there is nothing to merge", null);
+          "task " + task.id() + " changed nothing; there is nothing to " + verb, null);
     }
-    String commit = workspaces.deliver(task.id(), task.spec().repo(), files.workspace(task.id()));
-    CorralServer.json(
-        ctx, 200, new MergeResult(task.spec().repo(), workspaces.branch(task.id()), commit));
+    return task;
   }
 
   private void artifact(Context ctx) {

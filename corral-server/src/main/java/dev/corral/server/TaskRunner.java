@@ -3,6 +3,7 @@ package dev.corral.server;
 import dev.corral.core.ConflictException;
 import dev.corral.core.CorralException;
 import dev.corral.core.EgressRules;
+import dev.corral.core.FilesystemPolicy;
 import dev.corral.core.HostPath;
 import dev.corral.core.NetworkMode;
 import dev.corral.core.NotFoundException;
@@ -81,11 +82,27 @@ final class TaskRunner implements AutoCloseable {
   }
 
   /**
-   * Reconciles what a previous server process left (tasks it was preparing or running are marked
-   * failed: no backend here can re-attach to a sandbox after its server died), reaps orphaned
-   * sandboxes, queues the waiting tasks in their order and starts dispatching.
+   * Reconciles what a previous server process left: reaps orphaned sandboxes, saves the work of
+   * task workspaces whose agent was running (in a sandbox, as always), marks those tasks failed (no
+   * backend here can re-attach to a sandbox after its server died) keeping their diff and review,
+   * queues the waiting tasks in their order and starts dispatching.
    */
   void start() {
+    try {
+      engine.reapOrphans();
+    } catch (CorralException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not reap orphaned sandboxes: " + e.getMessage());
+    }
+    try {
+      workspaces.recover(
+          warning ->
+              LOG.log(System.Logger.Level.WARNING, "could not save a task's work: " + warning));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (CorralException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not save the work of ended tasks: " + e);
+    }
     for (TaskRecord task :
         store.tasks(
             EnumSet.of(TaskState.PREPARING, TaskState.RUNNING, TaskState.WAITING), 100_000)) {
@@ -96,17 +113,26 @@ final class TaskRunner implements AutoCloseable {
               + "; the log so far is kept";
       store.transition(task.id(), TaskState.FAILED, reason);
       appendLine(task.id(), "corral: " + reason);
-    }
-    try {
-      engine.reapOrphans();
-    } catch (CorralException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not reap orphaned sandboxes: " + e.getMessage());
+      keepSavedWork(task.id());
     }
     List<TaskRecord> queued = store.tasks(EnumSet.of(TaskState.QUEUED), 1_000_000);
     queued.reversed().forEach(t -> queue.add(t.id()));
     Thread thread =
         Thread.ofPlatform().name("corral-task-dispatcher").daemon().start(this::dispatch);
     dispatcher = thread;
+  }
+
+  /** The diff and review of what a task whose server died left, saved by the recovery above. */
+  private void keepSavedWork(TaskId id) {
+    try {
+      Optional<TaskWorkspaces.Finished> saved = workspaces.saved(id);
+      if (saved.isPresent()) {
+        results.record(id, saved.get());
+        appendLine(id, "corral: its work so far is saved on branch " + workspaces.branch(id));
+      }
+    } catch (IOException | CorralException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot keep the saved work of " + id + ": " + e);
+    }
   }
 
   /** Validates and accepts a task; it is durable when this returns. */
@@ -198,42 +224,75 @@ final class TaskRunner implements AutoCloseable {
   }
 
   private void runPrepared(TaskId id, TaskSpec spec, Running run, OutputStream log) {
-    TaskWorkspaces.Prepared workspace =
-        workspaces.prepare(id, spec.repo(), spec.ref(), files.workspace(id), log);
     List<String> command = agents.command(spec.agent(), spec.prompt());
-    SandboxSpec sandboxSpec =
-        SandboxSpec.builder(SandboxId.of(id.value()), HostPath.of(workspace.path().toString()))
-            .command(command)
-            .limits(spec.limits().orElse(dev.corral.core.ResourceLimits.DEFAULT))
-            .network(network(id, spec))
-            .stdio(Stdio.PIPE)
-            .timeout(spec.timeout().orElse(null))
-            .build();
-    if (run.cancelled) {
-      return;
-    }
-    SandboxOutcome outcome;
-    List<String> denied;
-    try (Sandbox sandbox = engine.start(sandboxSpec, spec.backend())) {
-      run.sandbox = sandbox;
-      if (run.cancelled) {
-        sandbox.process().kill();
+    TaskWorkspaces.Prepared workspace = workspaces.prepare(id, spec, log);
+    SandboxOutcome outcome = null;
+    List<String> denied = List.of();
+    RuntimeException failure = null;
+    boolean interrupted = false;
+    try {
+      if (!run.cancelled) {
+        SandboxSpec sandboxSpec = sandboxSpec(id, spec, command, workspace);
+        try (Sandbox sandbox = engine.start(sandboxSpec, spec.backend())) {
+          run.sandbox = sandbox;
+          if (run.cancelled) {
+            sandbox.process().kill();
+          }
+          store.attachSandbox(id, sandboxSpec.id(), engine.backend(spec.backend()).name());
+          store.transition(id, TaskState.RUNNING, "agent started: " + spec.agent());
+          metrics.running(id);
+          outcome = pumpAndAwait(sandbox, log);
+          denied = sandbox.deniedHosts();
+        }
       }
-      store.attachSandbox(id, sandboxSpec.id(), engine.backend(spec.backend()).name());
-      store.transition(id, TaskState.RUNNING, "agent started: " + spec.agent());
-      metrics.running(id);
-      outcome = pumpAndAwait(sandbox, log);
-      denied = sandbox.deniedHosts();
     } catch (InterruptedException e) {
+      interrupted = true;
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    // Saved only after the sandbox is torn down, however it ended: its mounts are gone, and git
+    // runs in a sandbox of its own over the clone, never on the host.
+    try {
+      TaskWorkspaces.Finished finished = workspace.finish();
+      results.collect(id, spec, workspace.path().path(), finished, denied, log);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
       store.transition(id, TaskState.FAILED, "the server shut down while the task ran");
       return;
     }
-    // Results only after the sandbox is torn down: its mounts are gone, the workspace is plain.
-    store.recordExit(id, outcome.exitCode());
-    results.collect(id, spec, workspace, denied, log);
-    metrics.egressDenied(denied.size());
-    finish(id, outcome);
+    if (failure != null) {
+      throw failure;
+    }
+    if (outcome != null) {
+      store.recordExit(id, outcome.exitCode());
+      metrics.egressDenied(denied.size());
+      finish(id, outcome);
+    }
+  }
+
+  private SandboxSpec sandboxSpec(
+      TaskId id, TaskSpec spec, List<String> command, TaskWorkspaces.Prepared workspace) {
+    SandboxSpec.Builder builder =
+        SandboxSpec.builder(SandboxId.of(id.value()), workspace.path())
+            .command(command)
+            .filesystem(
+                FilesystemPolicy.defaults(
+                    HostPath.of(System.getProperty("user.home")), List.of(files.dataDir())))
+            .limits(spec.limits().orElse(dev.corral.core.ResourceLimits.DEFAULT))
+            .network(network(id, spec))
+            .stdio(Stdio.PIPE)
+            .timeout(spec.timeout().orElse(null));
+    workspace.mounts().forEach(builder::mount);
+    return builder.build();
   }
 
   private static SandboxOutcome pumpAndAwait(Sandbox sandbox, OutputStream log)
