@@ -13,10 +13,10 @@ import dev.corral.core.HostPath;
 import dev.corral.core.SandboxEvent;
 import dev.corral.core.UsageException;
 import dev.corral.engine.Engine;
+import dev.corral.server.CatalogAgents;
 import dev.corral.server.CloneTaskWorkspaces;
 import dev.corral.server.CorralServer;
 import dev.corral.server.ServerConfig;
-import dev.corral.server.ShellAgent;
 import dev.corral.store.SqliteStore;
 import dev.corral.workspace.LlmSettings;
 import dev.corral.workspace.ReviewSettings;
@@ -129,7 +129,11 @@ final class ServerCommand implements Callable<Integer> {
               engine,
               new CloneTaskWorkspaces(
                   new Workspaces(dirs), engine, dataDir.resolve("mirrors"), reviewSettings()),
-              new ShellAgent(),
+              new CatalogAgents(
+                  userConfig().agents(),
+                  dirs,
+                  System.getenv(),
+                  HostPath.of(System.getProperty("user.home"))),
               Optional.of(admin));
     } catch (RuntimeException e) {
       store.close();
@@ -163,10 +167,17 @@ final class ServerCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The configuration that applies to the server itself: the user's file (and a trusted project
+   * file of the directory it was started in). Agent presets and the LLM reviewer come from here.
+   */
+  private dev.corral.core.CorralConfig userConfig() {
+    return config.load(HostPath.of(System.getProperty("user.dir")));
+  }
+
   /** Review limits plus the user's {@code [review.llm]} table (never a project file's). */
   private ReviewSettings reviewSettings() {
-    return config
-        .load(HostPath.of(System.getProperty("user.dir")))
+    return userConfig()
         .reviewLlm()
         .map(t -> LlmSettings.of(t.api(), t.url(), t.model(), t.keyEnv(), t.keyFile()))
         .map(ReviewSettings.DEFAULT::withLlm)

@@ -1,10 +1,12 @@
 package dev.corral.server;
 
 import dev.corral.core.ConflictException;
+import dev.corral.core.ContainerSpec;
 import dev.corral.core.CorralException;
 import dev.corral.core.EgressRules;
 import dev.corral.core.FilesystemPolicy;
 import dev.corral.core.HostPath;
+import dev.corral.core.ImageSource;
 import dev.corral.core.NetworkMode;
 import dev.corral.core.NotFoundException;
 import dev.corral.core.SandboxId;
@@ -16,6 +18,7 @@ import dev.corral.core.TaskId;
 import dev.corral.core.TaskRecord;
 import dev.corral.core.TaskSpec;
 import dev.corral.core.TaskState;
+import dev.corral.engine.AgentLaunch;
 import dev.corral.engine.Engine;
 import dev.corral.engine.Sandbox;
 import java.io.IOException;
@@ -137,7 +140,7 @@ final class TaskRunner implements AutoCloseable {
 
   /** Validates and accepts a task; it is durable when this returns. */
   TaskRecord submit(TaskSpec spec) {
-    agents.command(spec.agent(), spec.prompt());
+    agents.check(spec.agent(), spec.backend());
     workspaces.check(spec.repo(), spec.ref());
     spec.backend().ifPresent(b -> engine.backend(Optional.of(b)));
     TaskRecord task = TaskRecord.accepted(TaskId.random(), spec, clock.instant());
@@ -224,7 +227,6 @@ final class TaskRunner implements AutoCloseable {
   }
 
   private void runPrepared(TaskId id, TaskSpec spec, Running run, OutputStream log) {
-    List<String> command = agents.command(spec.agent(), spec.prompt());
     TaskWorkspaces.Prepared workspace = workspaces.prepare(id, spec, log);
     SandboxOutcome outcome = null;
     List<String> denied = List.of();
@@ -232,7 +234,7 @@ final class TaskRunner implements AutoCloseable {
     boolean interrupted = false;
     try {
       if (!run.cancelled) {
-        SandboxSpec sandboxSpec = sandboxSpec(id, spec, command, workspace);
+        SandboxSpec sandboxSpec = sandboxSpec(id, spec, workspace);
         try (Sandbox sandbox = engine.start(sandboxSpec, spec.backend())) {
           run.sandbox = sandbox;
           if (run.cancelled) {
@@ -279,20 +281,33 @@ final class TaskRunner implements AutoCloseable {
     }
   }
 
-  private SandboxSpec sandboxSpec(
-      TaskId id, TaskSpec spec, List<String> command, TaskWorkspaces.Prepared workspace) {
+  /**
+   * The agent's sandbox: its preset's headless command, environment, install and state mounts and
+   * egress (like {@code corral run AGENT}) on the task's workspace, with the task's limits, timeout
+   * and egress additions; the server's data directory and the host's agent state stay hidden.
+   */
+  private SandboxSpec sandboxSpec(TaskId id, TaskSpec spec, TaskWorkspaces.Prepared workspace) {
+    AgentLaunch agent =
+        agents.launch(spec.agent(), spec.prompt(), workspace.path(), spec.backend());
+    List<HostPath> hidden = new java.util.ArrayList<>(agents.hidden());
+    hidden.add(files.dataDir());
     SandboxSpec.Builder builder =
         SandboxSpec.builder(SandboxId.of(id.value()), workspace.path())
-            .command(command)
+            .command(agent.command())
+            .env(agent.env())
             .filesystem(
-                FilesystemPolicy.defaults(
-                    HostPath.of(System.getProperty("user.home")), List.of(files.dataDir())))
+                FilesystemPolicy.defaults(HostPath.of(System.getProperty("user.home")), hidden))
             .limits(spec.limits().orElse(dev.corral.core.ResourceLimits.DEFAULT))
-            .network(network(id, spec))
+            .network(network(id, spec, agent.egress()))
             .stdio(Stdio.PIPE)
             .timeout(spec.timeout().orElse(null));
+    agent.mounts().forEach(builder::mount);
     workspace.mounts().forEach(builder::mount);
-    return builder.build();
+    ContainerSpec container = ContainerSpec.DEFAULT.withLayers(agent.layers());
+    if (agent.image().isPresent()) {
+      container = container.withImage(new ImageSource.Stack(agent.image().get()));
+    }
+    return builder.container(container).build();
   }
 
   private static SandboxOutcome pumpAndAwait(Sandbox sandbox, OutputStream log)
@@ -337,16 +352,16 @@ final class TaskRunner implements AutoCloseable {
     }
   }
 
-  private static NetworkMode network(TaskId id, TaskSpec spec) {
-    if (spec.allow().isEmpty()) {
-      return NetworkMode.NONE;
-    }
-    return new NetworkMode.Filtered(
+  /** The agent's rules and the task's additions; no network at all when nothing is allowed. */
+  private static NetworkMode network(TaskId id, TaskSpec spec, EgressRules.Layer agent) {
+    EgressRules rules =
         new EgressRules(
             List.of(
+                agent,
                 new EgressRules.Layer(
                     "task " + id, EgressRules.Kind.COMMAND_LINE, spec.allow(), spec.deny())),
-            Map.of()));
+            Map.of());
+    return rules.allowsAnything() ? new NetworkMode.Filtered(rules) : NetworkMode.NONE;
   }
 
   private void appendLine(TaskId id, String line) {
