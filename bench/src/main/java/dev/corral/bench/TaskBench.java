@@ -206,7 +206,8 @@ public final class TaskBench {
               "Idle server, one task at a time (%d tasks): submit → agent running p50 %d ms, p99 %d"
                   + " ms (%.2f× the 50 ms goal; E2B ≈ 490 ms, Daytona ≈ 190 ms by their own"
                   + " benchmark). Of that, accepted → dispatched p50 %d ms, and the clone"
-                  + " (preparing → running, `git clone --no-hardlinks` + branch + sandbox start) p50"
+                  + " workspace (preparing → running: `git clone --shared --no-checkout`, checkout,"
+                  + " vault, pinning ref, sandbox start) p50"
                   + " %d ms.%n%n",
               idle[0].length,
               pct(idle[0], 0.5),
@@ -218,7 +219,8 @@ public final class TaskBench {
     out.append(
         String.format(
             Locale.ROOT,
-            "Throughput: %d short shell tasks (clone, edit, diff) submitted at once on the native"
+            "Throughput: %d short shell tasks (clone workspace, edit, save in a sandbox, diff and"
+                + " review from the vault) submitted at once on the native"
                 + " backend, one fresh server per row; submit → running here includes the wait in"
                 + " the FIFO queue.%n%n",
             tasks));

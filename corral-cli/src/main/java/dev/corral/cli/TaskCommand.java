@@ -67,7 +67,11 @@ final class TaskCommand implements Runnable {
 
     @Mixin ServerOptions server = new ServerOptions();
 
-    @Option(names = "--agent", required = true, description = "Agent preset, e.g. shell.")
+    @Option(
+        names = "--agent",
+        required = true,
+        description =
+            "Agent preset (`corral agents`), e.g. claude; shell runs the prompt with sh -c.")
     String agent = "";
 
     @Option(names = "--prompt", required = true, description = "What the agent should do.")
