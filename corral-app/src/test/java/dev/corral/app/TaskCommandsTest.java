@@ -126,6 +126,10 @@ class TaskCommandsTest {
     String[] review = run("task", "review", id);
     assertThat(review[0]).isEqualTo("0");
     assertThat(review[1]).endsWith("review: 1 files, 0 block, 0 warn, 0 info\n");
+    assertThat(run("diff", id)[1])
+        .as("the task's workspace is a clone workspace the local commands see")
+        .contains("+two");
+    assertThat(run("ls")[1]).containsPattern(id + "\\s+stopped");
     String[] merged = run("task", "merge", id, "--squash");
     assertThat(merged[0]).as(merged[2]).isEqualTo("0");
     assertThat(merged[1]).startsWith("merged corral/" + id + " into " + repo + " as ");

@@ -74,9 +74,15 @@ public final class CatalogAgents implements AgentCommands {
     return catalog.names();
   }
 
+  /**
+   * The host's own agent state and settings, and Corral's configuration, data and state
+   * directories, as for {@code corral run}: a hook planted there would run outside any sandbox.
+   */
   @Override
   public List<HostPath> hidden() {
-    return AgentLaunch.hostStatePaths(catalog, home);
+    List<HostPath> hidden = new java.util.ArrayList<>(AgentLaunch.hostStatePaths(catalog, home));
+    hidden.addAll(List.of(dirs.config(), dirs.data(), dirs.state()));
+    return hidden;
   }
 
   private AgentPreset preset(String agent) {
