@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * The review airlock of a server task: {@code corral task review|merge|apply TASK}, the remote
- * counterparts of {@code corral review|merge|apply NAME}.
+ * The review airlock of a server task: {@code corral task review|merge|apply|discard TASK}, the
+ * remote counterparts of {@code corral review|merge|apply|rm NAME}.
  */
 final class TaskAirlockCommands {
   static final Set<String> ENDED = Set.of("succeeded", "failed", "cancelled", "timed_out");
@@ -202,6 +202,43 @@ final class TaskAirlockCommands {
                   + " path(s) to "
                   + applied.repo()
                   + ", unstaged; review with `git diff`");
+      spec.commandLine().getErr().flush();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "discard",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Remove an ended task's workspace: its clone, branch corral/TASK and the refs Corral keeps",
+        "in the source repository (like `corral rm TASK`); its log, diff and review stay."
+      })
+  static final class Discard implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Mixin ServerOptions server = new ServerOptions();
+
+    @Parameters(paramLabel = "TASK", description = "Task id.")
+    String id = "";
+
+    @Spec
+    @SuppressWarnings("NullAway.Init")
+    CommandSpec spec;
+
+    Discard(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      CorralClient client = server.client(ctx);
+      ServerOptions.call(
+          () -> {
+            client.discard(id);
+            return id;
+          });
+      spec.commandLine().getErr().println("corral: discarded the workspace of " + id);
       spec.commandLine().getErr().flush();
       return 0;
     }

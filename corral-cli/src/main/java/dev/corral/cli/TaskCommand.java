@@ -39,7 +39,7 @@ final class TaskCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "missing subcommand: submit, ls, show, logs, cancel, diff, review, merge or apply");
+        "missing subcommand: submit, ls, show, logs, cancel, diff, review, merge, apply or discard");
   }
 
   static CommandLine commandLine(CliContext ctx) {
@@ -52,7 +52,8 @@ final class TaskCommand implements Runnable {
         .addSubcommand(new TaskActions.Diff(ctx))
         .addSubcommand(new TaskAirlockCommands.Review(ctx))
         .addSubcommand(new TaskAirlockCommands.Merge(ctx))
-        .addSubcommand(new TaskAirlockCommands.Apply(ctx));
+        .addSubcommand(new TaskAirlockCommands.Apply(ctx))
+        .addSubcommand(new TaskAirlockCommands.Discard(ctx));
   }
 
   @Command(

@@ -147,6 +147,14 @@ public final class CorralClient {
         MergeResult.class);
   }
 
+  /** Removes an ended task's workspace (clone, branch, refs); its log and results stay. */
+  public void discard(String id) {
+    exchange(
+        request("/api/v1/tasks/" + encode(id) + "/discard")
+            .POST(HttpRequest.BodyPublishers.noBody()),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /** Writes the task's changes into its source repository's working tree, unstaged. */
   public ApplyResult apply(String id, boolean acceptRisk) {
     return send(

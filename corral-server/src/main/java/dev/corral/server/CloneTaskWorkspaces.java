@@ -162,6 +162,15 @@ public final class CloneTaskWorkspaces implements TaskWorkspaces {
     }
   }
 
+  @Override
+  public void discard(TaskId task) {
+    try {
+      workspaces.remove(task.value());
+    } catch (UsageException e) {
+      throw new ConflictException(String.valueOf(e.getMessage()), e.hint().orElse(null));
+    }
+  }
+
   private String integrable(TaskId task, String repo, String verb) {
     if (TaskSources.remote(repo)) {
       throw new ConflictException(

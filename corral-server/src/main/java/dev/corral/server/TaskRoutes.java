@@ -59,6 +59,7 @@ final class TaskRoutes {
     routes.get("/api/v1/tasks/{id}/review", this::review);
     routes.post("/api/v1/tasks/{id}/merge", this::merge);
     routes.post("/api/v1/tasks/{id}/apply", this::apply);
+    routes.post("/api/v1/tasks/{id}/discard", this::discard);
     routes.get(
         "/api/v1/tasks/{id}/artifacts",
         ctx -> CorralServer.json(ctx, 200, new ArtifactList(results.artifacts(task(ctx).id()))));
@@ -155,6 +156,17 @@ final class TaskRoutes {
         ctx,
         200,
         workspaces.apply(task.id(), task.spec().repo(), Boolean.TRUE.equals(request.acceptRisk())));
+  }
+
+  private void discard(Context ctx) {
+    TaskRecord task = task(ctx);
+    if (!task.state().terminal()) {
+      throw new ConflictException(
+          "task " + task.id() + " is " + task.state().wireName() + "; discard it once it ended",
+          "cancel it first with `corral task cancel " + task.id() + "`");
+    }
+    workspaces.discard(task.id());
+    ctx.status(204);
   }
 
   /** A task whose work may be merged or applied: it ended, and its work was saved. */

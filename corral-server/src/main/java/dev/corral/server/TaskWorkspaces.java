@@ -78,6 +78,14 @@ public interface TaskWorkspaces {
   MergeResult merge(TaskId task, String repo, boolean squash, boolean acceptRisk);
 
   /**
+   * Removes the task's workspace (clone, saved branch, pinning refs in the source repository), as
+   * {@code corral rm} does; the task's log and results stay.
+   *
+   * @throws dev.corral.core.ConflictException when its agent still runs
+   */
+  void discard(TaskId task);
+
+  /**
    * Writes the task's changes into its local source repository's working tree, unstaged, after the
    * same review gate as {@link #merge}.
    */

@@ -150,6 +150,32 @@ class TaskApiTest {
   }
 
   @Test
+  void appliesATaskUnstagedThenDiscardsItsWorkspace() throws Exception {
+    Path source = ServerFixture.repo(temp.resolve("apply-repo"));
+    TaskView task =
+        await(
+            client.submit(TaskRequest.of(source.toString(), "shell", "echo more >> README")).id());
+    assertThat(task.state()).isEqualTo("succeeded");
+    var applied = client.apply(task.id(), false);
+
+    assertThat(applied.paths()).containsExactly("README");
+    assertThat(Files.readString(source.resolve("README"))).isEqualTo("hello\nmore\n");
+    assertThat(ServerFixture.git(source, "status", "--porcelain")).isEqualTo(" M README\n");
+    assertThat(ServerFixture.git(source, "for-each-ref", "refs/corral/" + task.id() + "/"))
+        .isNotBlank();
+
+    client.discard(task.id());
+
+    assertThat(ServerFixture.git(source, "for-each-ref", "refs/corral/" + task.id() + "/"))
+        .as("the refs pinning the task's base are gone with its workspace")
+        .isBlank();
+    assertThat(client.diff(task.id())).as("results stay").contains("+more");
+    assertThatThrownBy(() -> client.discard(task.id()))
+        .isInstanceOfSatisfying(
+            CorralApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+  }
+
+  @Test
   void runsATaskFromAGitUrlThroughAMirrorAndRefusesToMergeIt() throws Exception {
     Path origin = ServerFixture.repo(temp.resolve("origin"));
     ServerFixture.git(origin, "checkout", "-q", "-b", "feature");
