@@ -8,11 +8,13 @@ import dev.corral.core.CorralDirs;
 import dev.corral.core.EventSink;
 import dev.corral.core.HostPath;
 import dev.corral.engine.Engine;
+import dev.corral.server.CloneTaskWorkspaces;
 import dev.corral.server.CorralServer;
-import dev.corral.server.GitCloneWorkspaces;
 import dev.corral.server.ServerConfig;
 import dev.corral.server.ShellAgent;
 import dev.corral.store.SqliteStore;
+import dev.corral.workspace.ReviewSettings;
+import dev.corral.workspace.Workspaces;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +70,11 @@ public final class TaskBench {
                   ServerConfig.loopback(data, 0, concurrency),
                   store,
                   engine(temp),
-                  new GitCloneWorkspaces(),
+                  new CloneTaskWorkspaces(
+                      new Workspaces(dirs(temp)),
+                      engine(temp),
+                      data.resolve("mirrors"),
+                      ReviewSettings.DEFAULT),
                   new ShellAgent())) {
         CorralClient client =
             CorralClient.of(
@@ -200,7 +206,8 @@ public final class TaskBench {
               "Idle server, one task at a time (%d tasks): submit → agent running p50 %d ms, p99 %d"
                   + " ms (%.2f× the 50 ms goal; E2B ≈ 490 ms, Daytona ≈ 190 ms by their own"
                   + " benchmark). Of that, accepted → dispatched p50 %d ms, and the clone"
-                  + " (preparing → running, `git clone --no-hardlinks` + branch + sandbox start) p50"
+                  + " workspace (preparing → running: `git clone --shared --no-checkout`, checkout,"
+                  + " vault, pinning ref, sandbox start) p50"
                   + " %d ms.%n%n",
               idle[0].length,
               pct(idle[0], 0.5),
@@ -212,7 +219,8 @@ public final class TaskBench {
     out.append(
         String.format(
             Locale.ROOT,
-            "Throughput: %d short shell tasks (clone, edit, diff) submitted at once on the native"
+            "Throughput: %d short shell tasks (clone workspace, edit, save in a sandbox, diff and"
+                + " review from the vault) submitted at once on the native"
                 + " backend, one fresh server per row; submit → running here includes the wait in"
                 + " the FIFO queue.%n%n",
             tasks));
@@ -244,14 +252,16 @@ public final class TaskBench {
     return out.toString();
   }
 
+  private static CorralDirs dirs(Path temp) {
+    return new CorralDirs(
+        HostPath.of(temp.resolve("config")),
+        HostPath.of(temp.resolve("xdg-data")),
+        HostPath.of(temp.resolve("state")),
+        HostPath.of(temp.resolve("run")));
+  }
+
   private static Engine engine(Path temp) {
-    return Engine.load(
-        new CorralDirs(
-            HostPath.of(temp.resolve("config")),
-            HostPath.of(temp.resolve("xdg-data")),
-            HostPath.of(temp.resolve("state")),
-            HostPath.of(temp.resolve("run"))),
-        EventSink.NONE);
+    return Engine.load(dirs(temp), EventSink.NONE);
   }
 
   private static Path repo(Path dir) throws IOException, InterruptedException {

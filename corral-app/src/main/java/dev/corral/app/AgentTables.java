@@ -30,7 +30,7 @@ final class AgentTables {
   static final String RESOURCE = "agents.toml";
 
   private static final String KEYS =
-      "valid keys in an agent: description, command, yolo, login, network, model_hosts, state,"
+      "valid keys in an agent: description, command, yolo, login, prompt, network, model_hosts, state,"
           + " protect, env, pass_env, docs, install";
   private static final String INSTALL_KEYS = "valid keys in install: hint, docker, native";
 
@@ -97,6 +97,7 @@ final class AgentTables {
         case "command" -> p.command = strings(at);
         case "yolo" -> p.yolo = strings(at);
         case "login" -> p.login = strings(at);
+        case "prompt" -> p.prompt = strings(at);
         case "network" -> p.network = strings(at);
         case "model_hosts" -> p.modelHosts = strings(at);
         case "state" -> p.state = strings(at);
@@ -150,6 +151,7 @@ final class AgentTables {
     List<String> command = List.of();
     List<String> yolo = List.of();
     List<String> login = List.of();
+    List<String> prompt = List.of();
     List<String> network = List.of();
     List<String> modelHosts = List.of();
     List<String> state = List.of();
@@ -166,6 +168,7 @@ final class AgentTables {
         command = base.command();
         yolo = base.yolo();
         login = base.login();
+        prompt = base.prompt();
         network = base.network();
         modelHosts = base.modelHosts();
         state = base.state();
@@ -184,6 +187,7 @@ final class AgentTables {
           command,
           yolo,
           login,
+          prompt,
           install,
           network,
           modelHosts,

@@ -73,7 +73,7 @@ public final class Main {
     return Cli.commandLine(
         ctx,
         args,
-        Map.of("server", () -> ServerCommand.commandLine(dirs, egress, admin, approver)));
+        Map.of("server", () -> ServerCommand.commandLine(dirs, egress, admin, config, approver)));
   }
 
   /** The version Maven wrote into {@code version.properties} at build time. */

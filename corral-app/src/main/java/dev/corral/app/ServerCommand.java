@@ -3,21 +3,26 @@ package dev.corral.app;
 import dev.corral.api.TokenView;
 import dev.corral.client.CorralApiException;
 import dev.corral.client.CorralClient;
+import dev.corral.core.ConfigSource;
 import dev.corral.core.CorralDirs;
 import dev.corral.core.EgressAdmin;
 import dev.corral.core.EgressPort;
 import dev.corral.core.EnvironmentException;
 import dev.corral.core.EventSink;
+import dev.corral.core.HostPath;
 import dev.corral.core.SandboxEvent;
 import dev.corral.core.UsageException;
 import dev.corral.engine.Engine;
 import dev.corral.server.ApprovalQueue;
 import dev.corral.server.ApprovalSettings;
+import dev.corral.server.CatalogAgents;
+import dev.corral.server.CloneTaskWorkspaces;
 import dev.corral.server.CorralServer;
-import dev.corral.server.GitCloneWorkspaces;
 import dev.corral.server.ServerConfig;
-import dev.corral.server.ShellAgent;
 import dev.corral.store.SqliteStore;
+import dev.corral.workspace.LlmSettings;
+import dev.corral.workspace.ReviewSettings;
+import dev.corral.workspace.Workspaces;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -51,6 +56,7 @@ final class ServerCommand implements Callable<Integer> {
   private final CorralDirs dirs;
   private final EgressPort egress;
   private final EgressAdmin admin;
+  private final ConfigSource config;
   private final ApproverSlot approver;
 
   @Option(
@@ -81,16 +87,26 @@ final class ServerCommand implements Callable<Integer> {
   @SuppressWarnings("NullAway.Init")
   CommandSpec spec;
 
-  ServerCommand(CorralDirs dirs, EgressPort egress, EgressAdmin admin, ApproverSlot approver) {
+  ServerCommand(
+      CorralDirs dirs,
+      EgressPort egress,
+      EgressAdmin admin,
+      ConfigSource config,
+      ApproverSlot approver) {
     this.dirs = dirs;
     this.egress = egress;
     this.admin = admin;
+    this.config = config;
     this.approver = approver;
   }
 
   static CommandLine commandLine(
-      CorralDirs dirs, EgressPort egress, EgressAdmin admin, ApproverSlot approver) {
-    return new CommandLine(new ServerCommand(dirs, egress, admin, approver))
+      CorralDirs dirs,
+      EgressPort egress,
+      EgressAdmin admin,
+      ConfigSource config,
+      ApproverSlot approver) {
+    return new CommandLine(new ServerCommand(dirs, egress, admin, config, approver))
         .addSubcommand(new Token(dirs));
   }
 
@@ -130,8 +146,13 @@ final class ServerCommand implements Callable<Integer> {
               config,
               store,
               engine,
-              new GitCloneWorkspaces(),
-              new ShellAgent(),
+              new CloneTaskWorkspaces(
+                  new Workspaces(dirs), engine, dataDir.resolve("mirrors"), reviewSettings()),
+              new CatalogAgents(
+                  userConfig().agents(),
+                  dirs,
+                  System.getenv(),
+                  HostPath.of(System.getProperty("user.home"))),
               Optional.of(admin),
               approvals);
     } catch (RuntimeException e) {
@@ -165,6 +186,23 @@ final class ServerCommand implements Callable<Integer> {
     err.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The configuration that applies to the server itself: the user's file (and a trusted project
+   * file of the directory it was started in). Agent presets and the LLM reviewer come from here.
+   */
+  private dev.corral.core.CorralConfig userConfig() {
+    return config.load(HostPath.of(System.getProperty("user.dir")));
+  }
+
+  /** Review limits plus the user's {@code [review.llm]} table (never a project file's). */
+  private ReviewSettings reviewSettings() {
+    return userConfig()
+        .reviewLlm()
+        .map(t -> LlmSettings.of(t.api(), t.url(), t.model(), t.keyEnv(), t.keyFile()))
+        .map(ReviewSettings.DEFAULT::withLlm)
+        .orElse(ReviewSettings.DEFAULT);
   }
 
   /** The data directory holds task logs, workspaces and the token: only its owner may enter. */

@@ -10,12 +10,14 @@ import dev.corral.core.EventSink;
 import dev.corral.core.HostPath;
 import dev.corral.engine.Engine;
 import dev.corral.nativebackend.NativeBackendProvider;
+import dev.corral.server.CloneTaskWorkspaces;
 import dev.corral.server.CorralServer;
-import dev.corral.server.GitCloneWorkspaces;
 import dev.corral.server.ServerConfig;
 import dev.corral.server.ShellAgent;
 import dev.corral.store.SqliteStore;
 import dev.corral.tck.Capability;
+import dev.corral.workspace.ReviewSettings;
+import dev.corral.workspace.Workspaces;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -44,12 +46,14 @@ class ApprovalCommandsTest {
     CorralDirs dirs = CorralDirs.from(Map.of(), HostPath.of(home));
     Path data = dirs.serverData().path();
     store = SqliteStore.open(data.resolve("store.db"), true);
+    Engine engine = Engine.load(dirs, EventSink.NONE);
     server =
         CorralServer.start(
             ServerConfig.loopback(data, 0, 1),
             store,
-            Engine.load(dirs, EventSink.NONE),
-            new GitCloneWorkspaces(),
+            engine,
+            new CloneTaskWorkspaces(
+                new Workspaces(dirs), engine, data.resolve("mirrors"), ReviewSettings.DEFAULT),
             new ShellAgent());
     Files.writeString(CorralServer.urlFile(data), "http://127.0.0.1:" + server.port() + "\n");
   }

@@ -8,12 +8,14 @@ import dev.corral.core.EventSink;
 import dev.corral.core.HostPath;
 import dev.corral.engine.Engine;
 import dev.corral.nativebackend.NativeBackendProvider;
+import dev.corral.server.CloneTaskWorkspaces;
 import dev.corral.server.CorralServer;
-import dev.corral.server.GitCloneWorkspaces;
 import dev.corral.server.ServerConfig;
 import dev.corral.server.ShellAgent;
 import dev.corral.store.SqliteStore;
 import dev.corral.tck.Capability;
+import dev.corral.workspace.ReviewSettings;
+import dev.corral.workspace.Workspaces;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -40,12 +42,14 @@ class TaskCommandsTest {
     CorralDirs dirs = CorralDirs.from(Map.of(), HostPath.of(home));
     Path data = dirs.serverData().path();
     store = SqliteStore.open(data.resolve("store.db"), true);
+    Engine engine = Engine.load(dirs, EventSink.NONE);
     server =
         CorralServer.start(
             ServerConfig.loopback(data, 0, 2),
             store,
-            Engine.load(dirs, EventSink.NONE),
-            new GitCloneWorkspaces(),
+            engine,
+            new CloneTaskWorkspaces(
+                new Workspaces(dirs), engine, data.resolve("mirrors"), ReviewSettings.DEFAULT),
             new ShellAgent());
     Files.writeString(CorralServer.urlFile(data), "http://127.0.0.1:" + server.port() + "\n");
     repo = home.resolve("repo");
@@ -93,7 +97,7 @@ class TaskCommandsTest {
   }
 
   @Test
-  void submitsFollowsListsShowsDiffsAndMergesATask() {
+  void submitsFollowsListsShowsDiffsAndMergesATask() throws Exception {
     String[] submitted =
         run(
             "task",
@@ -112,15 +116,24 @@ class TaskCommandsTest {
     assertThat(run("task", "show", id)[1])
         .contains("state:     succeeded (agent exited with 0)")
         .contains("repo:      " + repo)
-        .contains("branch:    corral/" + id);
+        .contains("branch:    corral/" + id)
+        .contains("review:    1 files, 0 block, 0 warn, 0 info");
     assertThat(run("task", "show", id, "--output", "json")[1])
         .contains("\"state\" : \"succeeded\"");
     assertThat(run("task", "logs", id)[1]).isEqualTo("edited\n");
     assertThat(run("task", "logs", "-f", id)).containsExactly("0", "edited\n", "");
     assertThat(run("task", "diff", id)[1]).contains("+two");
-    String[] merged = run("task", "merge", id);
-    assertThat(merged[0]).isEqualTo("0");
-    assertThat(merged[1]).startsWith("branch corral/" + id + " is in " + repo + " at ");
+    String[] review = run("task", "review", id);
+    assertThat(review[0]).isEqualTo("0");
+    assertThat(review[1]).endsWith("review: 1 files, 0 block, 0 warn, 0 info\n");
+    assertThat(run("diff", id)[1])
+        .as("the task's workspace is a clone workspace the local commands see")
+        .contains("+two");
+    assertThat(run("ls")[1]).containsPattern(id + "\\s+stopped");
+    String[] merged = run("task", "merge", id, "--squash");
+    assertThat(merged[0]).as(merged[2]).isEqualTo("0");
+    assertThat(merged[1]).startsWith("merged corral/" + id + " into " + repo + " as ");
+    assertThat(Files.readString(repo.resolve("notes.txt"))).contains("two");
   }
 
   @Test

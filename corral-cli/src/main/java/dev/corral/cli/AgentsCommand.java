@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.core.AgentPreset;
 import dev.corral.core.CorralConfig;
 import dev.corral.core.HostPath;
+import dev.corral.engine.AgentLaunch;
+import dev.corral.engine.HostInstall;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,6 +6,7 @@ import dev.corral.core.HostPath;
 import dev.corral.core.SandboxSpec;
 import dev.corral.core.Stdio;
 import dev.corral.core.UsageException;
+import dev.corral.engine.AgentLaunch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -110,7 +111,8 @@ final class LoginCommand implements Callable<Integer> {
             preset,
             new AgentLaunch.Request(
                 AgentLaunch.Purpose.LOGIN, args, isolatedState, false, options.target(config)),
-            ctx,
+            ctx.dirs(),
+            ctx.env(),
             dir,
             HostPath.of(System.getProperty("user.home")));
     SandboxSpec sandboxSpec = options.toSpec(ctx, config, stdio, launch);

@@ -7,6 +7,7 @@ import dev.corral.core.HostPath;
 import dev.corral.core.SandboxSpec;
 import dev.corral.core.Stdio;
 import dev.corral.core.UsageException;
+import dev.corral.engine.AgentLaunch;
 import dev.corral.engine.Engine;
 import dev.corral.engine.Sandbox;
 import dev.corral.workspace.SandboxRunner;
@@ -82,7 +83,8 @@ final class RunCommand implements Callable<Integer> {
                             options.isolatedState,
                             options.lockdown,
                             options.target(config)),
-                        ctx,
+                        ctx.dirs(),
+                        ctx.env(),
                         workspace,
                         HostPath.of(System.getProperty("user.home"))))
             .orElse(null);

@@ -13,6 +13,7 @@ import dev.corral.core.SandboxId;
 import dev.corral.core.SandboxSpec;
 import dev.corral.core.Stdio;
 import dev.corral.core.UsageException;
+import dev.corral.engine.AgentLaunch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

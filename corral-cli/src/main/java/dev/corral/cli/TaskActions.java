@@ -1,7 +1,6 @@
 package dev.corral.cli;
 
 import dev.corral.api.LogEnd;
-import dev.corral.api.MergeResult;
 import dev.corral.api.TaskView;
 import dev.corral.client.CorralClient;
 import dev.corral.core.ExitCodes;
@@ -15,7 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The {@code corral task} commands that act on one task: logs, cancel, diff, merge. */
+/**
+ * The {@code corral task} commands that act on one task: logs, cancel, diff ({@link
+ * TaskAirlockCommands} has review, merge and apply).
+ */
 final class TaskActions {
   private TaskActions() {}
 
@@ -136,50 +138,6 @@ final class TaskActions {
     public Integer call() {
       CorralClient client = server.client(ctx);
       spec.commandLine().getOut().print(ServerOptions.call(() -> client.diff(id)));
-      spec.commandLine().getOut().flush();
-      return 0;
-    }
-  }
-
-  @Command(
-      name = "merge",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Bring a succeeded task's branch corral/TASK into its source repository.",
-        "The branch is fetched, not merged into your checkout: review it, then merge it yourself."
-      })
-  static final class Merge implements Callable<Integer> {
-    private final CliContext ctx;
-
-    @Mixin ServerOptions server = new ServerOptions();
-
-    @Parameters(paramLabel = "TASK", description = "Task id.")
-    String id = "";
-
-    @Spec
-    @SuppressWarnings("NullAway.Init")
-    CommandSpec spec;
-
-    Merge(CliContext ctx) {
-      this.ctx = ctx;
-    }
-
-    @Override
-    public Integer call() {
-      CorralClient client = server.client(ctx);
-      MergeResult merged = ServerOptions.call(() -> client.merge(id));
-      spec.commandLine()
-          .getOut()
-          .println(
-              "branch "
-                  + merged.branch()
-                  + " is in "
-                  + merged.repo()
-                  + " at "
-                  + merged.commit().substring(0, Math.min(12, merged.commit().length()))
-                  + " (review it, then `git merge "
-                  + merged.branch()
-                  + "`)");
       spec.commandLine().getOut().flush();
       return 0;
     }

@@ -38,7 +38,8 @@ final class TaskCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "missing subcommand: submit, ls, show, logs, cancel, diff or merge");
+        spec.commandLine(),
+        "missing subcommand: submit, ls, show, logs, cancel, diff, review, merge, apply or discard");
   }
 
   static CommandLine commandLine(CliContext ctx) {
@@ -49,7 +50,10 @@ final class TaskCommand implements Runnable {
         .addSubcommand(new TaskActions.Logs(ctx))
         .addSubcommand(new TaskActions.Cancel(ctx))
         .addSubcommand(new TaskActions.Diff(ctx))
-        .addSubcommand(new TaskActions.Merge(ctx));
+        .addSubcommand(new TaskAirlockCommands.Review(ctx))
+        .addSubcommand(new TaskAirlockCommands.Merge(ctx))
+        .addSubcommand(new TaskAirlockCommands.Apply(ctx))
+        .addSubcommand(new TaskAirlockCommands.Discard(ctx));
   }
 
   @Command(
@@ -64,7 +68,11 @@ final class TaskCommand implements Runnable {
 
     @Mixin ServerOptions server = new ServerOptions();
 
-    @Option(names = "--agent", required = true, description = "Agent preset, e.g. shell.")
+    @Option(
+        names = "--agent",
+        required = true,
+        description =
+            "Agent preset (`corral agents`), e.g. claude; shell runs the prompt with sh -c.")
     String agent = "";
 
     @Option(names = "--prompt", required = true, description = "What the agent should do.")
@@ -249,6 +257,9 @@ final class TaskCommand implements Runnable {
       }
       if (!t.deniedHosts().isEmpty()) {
         out.println("denied:    " + String.join(", ", t.deniedHosts()));
+      }
+      if (TaskAirlockCommands.ENDED.contains(t.state())) {
+        TaskAirlockCommands.summary(client, t.id()).ifPresent(r -> out.println("review:    " + r));
       }
       out.println("history:");
       for (Transition tr : t.history()) {

@@ -11,6 +11,8 @@ import dev.corral.core.HostPath;
 import dev.corral.core.Mount;
 import dev.corral.core.NetworkMode;
 import dev.corral.core.SandboxSpec;
+import dev.corral.engine.AgentLaunch;
+import dev.corral.engine.HostInstall;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,6 +37,7 @@ class AgentRunTest {
           List.of("echo"),
           List.of("--yes"),
           List.of("echo", "login"),
+          List.of(),
           new AgentPreset.Install("apt-get install coreutils", List.of(), List.of()),
           List.of("@npm", "api.echo.test"),
           List.of("api.echo.test"),
@@ -82,6 +85,7 @@ class AgentRunTest {
             List.of("npmagent"),
             List.of("--yes"),
             List.of("npmagent", "login"),
+            List.of(),
             new AgentPreset.Install(
                 "npm i -g npmagent", List.of("npm install -g npmagent"), List.of()),
             List.of("api.echo.test"),
@@ -303,6 +307,7 @@ class AgentRunTest {
             "py",
             "",
             List.of("agent"),
+            List.of(),
             List.of(),
             List.of(),
             AgentPreset.Install.NONE,

@@ -3,6 +3,8 @@ package dev.corral.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.api.ApplyRequest;
+import dev.corral.api.ApplyResult;
 import dev.corral.api.ApprovalAnswerRequest;
 import dev.corral.api.ApprovalList;
 import dev.corral.api.ApprovalView;
@@ -16,8 +18,10 @@ import dev.corral.api.ExecRequest;
 import dev.corral.api.Health;
 import dev.corral.api.LogChunk;
 import dev.corral.api.LogEnd;
+import dev.corral.api.MergeRequest;
 import dev.corral.api.MergeResult;
 import dev.corral.api.Problem;
+import dev.corral.api.ReviewView;
 import dev.corral.api.SandboxList;
 import dev.corral.api.SandboxRequest;
 import dev.corral.api.SandboxView;
@@ -124,10 +128,43 @@ public final class CorralClient {
     return text(request("/api/v1/tasks/" + encode(id) + "/diff").GET());
   }
 
+  /** The review of the task's saved changes; a 409 problem while it has none yet. */
+  public ReviewView review(String id) {
+    return get("/api/v1/tasks/" + encode(id) + "/review", ReviewView.class);
+  }
+
+  /** Merges with a merge commit, refused (409) while review blocks. */
   public MergeResult merge(String id) {
+    return merge(id, false, false);
+  }
+
+  /**
+   * Merges the task's branch into its source repository's current branch; {@code acceptRisk} merges
+   * despite blocking review findings (recorded in the commit).
+   */
+  public MergeResult merge(String id, boolean squash, boolean acceptRisk) {
     return send(
-        request("/api/v1/tasks/" + encode(id) + "/merge").POST(HttpRequest.BodyPublishers.noBody()),
+        request("/api/v1/tasks/" + encode(id) + "/merge")
+            .header("Content-Type", "application/json")
+            .POST(json(new MergeRequest(squash, acceptRisk))),
         MergeResult.class);
+  }
+
+  /** Removes an ended task's workspace (clone, branch, refs); its log and results stay. */
+  public void discard(String id) {
+    exchange(
+        request("/api/v1/tasks/" + encode(id) + "/discard")
+            .POST(HttpRequest.BodyPublishers.noBody()),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Writes the task's changes into its source repository's working tree, unstaged. */
+  public ApplyResult apply(String id, boolean acceptRisk) {
+    return send(
+        request("/api/v1/tasks/" + encode(id) + "/apply")
+            .header("Content-Type", "application/json")
+            .POST(json(new ApplyRequest(acceptRisk))),
+        ApplyResult.class);
   }
 
   public List<String> artifacts(String id) {

@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  * @param command the program and its fixed arguments; empty means an interactive login shell
  * @param yolo arguments that let the agent act without asking (added to every {@code corral run})
  * @param login the command {@code corral login} runs; empty when the agent has no login flow
+ * @param prompt how the agent takes one prompt and runs without a terminal (server tasks): the
+ *     program and arguments, where the element {@code {prompt}} (exactly one) becomes the prompt
+ *     and {@code {yolo}} the {@code yolo} flags; empty when the agent cannot run headless
  * @param install how to install the agent
  * @param network egress rules a normal run allows, e.g. {@code @claude}
  * @param modelHosts the model API hosts, the only egress {@code --lockdown} allows
@@ -33,6 +36,7 @@ public record AgentPreset(
     List<String> command,
     List<String> yolo,
     List<String> login,
+    List<String> prompt,
     Install install,
     List<String> network,
     List<String> modelHosts,
@@ -53,6 +57,21 @@ public record AgentPreset(
     command = List.copyOf(command);
     yolo = List.copyOf(yolo);
     login = List.copyOf(login);
+    prompt = List.copyOf(prompt);
+    if (!prompt.isEmpty()
+        && (prompt.stream().filter(PROMPT::equals).count() != 1
+            || prompt.getFirst().startsWith("{"))) {
+      throw new UsageException(
+          "agent "
+              + name
+              + ": prompt "
+              + prompt
+              + " must start with the program and contain the"
+              + " element \""
+              + PROMPT
+              + "\" exactly once",
+          "write it like [\"" + name + "\", \"{yolo}\", \"-p\", \"" + PROMPT + "\"]");
+    }
     network = List.copyOf(network);
     modelHosts = List.copyOf(modelHosts);
     state = List.copyOf(state);
@@ -70,6 +89,39 @@ public record AgentPreset(
             "write it like \".claude/\" (a directory) or \".claude.json\" (a file)");
       }
     }
+  }
+
+  /** The placeholder of the prompt in {@link #prompt}. */
+  public static final String PROMPT = "{prompt}";
+
+  /** The placeholder of the {@link #yolo} flags in {@link #prompt}. */
+  public static final String YOLO = "{yolo}";
+
+  /**
+   * The command that runs the agent headless on {@code text}: {@link #prompt} with the placeholders
+   * filled in. The prompt stays one argument (no shell is involved).
+   *
+   * @throws UsageException when the preset has no {@code prompt} template
+   */
+  public List<String> headless(String text) {
+    if (prompt.isEmpty()) {
+      throw new UsageException(
+          "agent " + name + " has no headless form, so it cannot run as a task",
+          "add prompt = [\"PROGRAM\", \"ARG\", \""
+              + PROMPT
+              + "\"] under [agents."
+              + name
+              + "] in ~/.config/corral/config.toml");
+    }
+    List<String> argv = new java.util.ArrayList<>();
+    for (String element : prompt) {
+      switch (element) {
+        case PROMPT -> argv.add(text);
+        case YOLO -> argv.addAll(yolo);
+        default -> argv.add(element);
+      }
+    }
+    return List.copyOf(argv);
   }
 
   /** The program the preset starts, if it starts one (the {@code shell} preset does not). */

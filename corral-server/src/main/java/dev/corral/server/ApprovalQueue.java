@@ -163,15 +163,15 @@ public final class ApprovalQueue implements ApprovalGate, AutoCloseable {
    * Closes the pending merge approval of {@code task}, if there is one, because the task was merged
    * some other way (e.g. {@code POST /tasks/{id}/merge}).
    */
-  void settleMerge(String task, String how) {
+  void settleMerge(String task, String how, ApprovalAnswer answer) {
     for (ApprovalRecord approval : store.approvals(Set.of(ApprovalState.PENDING), 10_000)) {
       if (approval.request() instanceof ApprovalRequest.Merge merge && merge.task().equals(task)) {
         close(
             approval.id(),
             ApprovalState.ANSWERED,
-            Optional.of(new ApprovalAnswer.AllowOnce()),
+            Optional.of(answer),
             how,
-            "merged outside the queue");
+            "decided outside the queue");
       }
     }
   }

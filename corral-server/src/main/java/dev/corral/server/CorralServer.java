@@ -126,7 +126,7 @@ public final class CorralServer implements AutoCloseable {
     holder[0] = runner;
     SandboxRegistry sandboxes = new SandboxRegistry(engine, config.dataDir());
     registryHolder[0] = sandboxes;
-    approvals.decideMergesWith(new TaskMerges(store, files, workspaces));
+    approvals.decideMergesWith(new TaskMerges(store, workspaces));
     runner.onSucceededWithChanges(id -> openMerge(approvals, id));
     runner.onEnded(
         task ->

@@ -9,24 +9,31 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The files of each task under {@code DATA/tasks/ID/}: {@code log} (the agent's output, append
- * only, so a byte offset is a stable resume point), {@code workspace/} (its clone), {@code
- * diff.patch}, {@code artifacts/} and {@code denied-hosts}. Followers of a log wait on a per-task
- * signal that writers raise. Thread-safe.
+ * only, so a byte offset is a stable resume point), {@code diff.patch}, {@code review.json}, {@code
+ * artifacts/} and {@code denied-hosts}. Followers of a log wait on a per-task signal that writers
+ * raise. Thread-safe.
  */
 final class TaskFiles {
+  private final Path dataDir;
   private final Path root;
   private final Map<TaskId, AppendLog> logs = new ConcurrentHashMap<>();
 
   TaskFiles(Path dataDir) {
+    this.dataDir = dataDir;
     this.root = dataDir.resolve("tasks");
+  }
+
+  /** The server's data directory (store, token, every task's files): hidden from sandboxes. */
+  dev.corral.core.HostPath dataDir() {
+    return dev.corral.core.HostPath.of(dataDir.toAbsolutePath());
+  }
+
+  Path review(TaskId id) {
+    return dir(id).resolve("review.json");
   }
 
   Path dir(TaskId id) {
     return root.resolve(id.value());
-  }
-
-  Path workspace(TaskId id) {
-    return dir(id).resolve("workspace");
   }
 
   Path artifacts(TaskId id) {

@@ -1,5 +1,6 @@
 package dev.corral.server;
 
+import dev.corral.api.ReviewView;
 import dev.corral.core.NotFoundException;
 import dev.corral.core.TaskId;
 import dev.corral.core.TaskSpec;
@@ -32,18 +33,25 @@ final class TaskResults {
   void collect(
       TaskId id,
       TaskSpec spec,
-      TaskWorkspaces.Prepared workspace,
+      Path workspace,
+      TaskWorkspaces.Finished finished,
       List<String> deniedHosts,
       OutputStream log) {
     try {
-      Files.writeString(files.diff(id), workspace.finish(), StandardCharsets.UTF_8);
+      record(id, finished);
       Files.write(files.deniedHosts(id), deniedHosts);
       if (!spec.artifacts().isEmpty()) {
-        copyArtifacts(id, spec.artifacts(), workspace.path(), log);
+        copyArtifacts(id, spec.artifacts(), workspace, log);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the results of task " + id, e);
     }
+  }
+
+  /** Keeps the diff and review of a task's saved work. */
+  void record(TaskId id, TaskWorkspaces.Finished finished) throws IOException {
+    Files.writeString(files.diff(id), finished.diff(), StandardCharsets.UTF_8);
+    Files.write(files.review(id), Json.write(finished.review()));
   }
 
   private void copyArtifacts(TaskId id, List<String> patterns, Path workspace, OutputStream log)
@@ -72,6 +80,18 @@ final class TaskResults {
       return Files.readString(files.diff(id), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       return "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The review of a finished task's changes; empty before the task's work was saved. */
+  java.util.Optional<ReviewView> review(TaskId id) {
+    try {
+      return java.util.Optional.of(
+          Json.read(Files.readAllBytes(files.review(id)), ReviewView.class));
+    } catch (NoSuchFileException e) {
+      return java.util.Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,11 +1,17 @@
 package dev.corral.server;
 
+import dev.corral.api.ApplyRequest;
+import dev.corral.api.ApplyResult;
 import dev.corral.api.ArtifactList;
 import dev.corral.api.LogEnd;
+import dev.corral.api.MergeRequest;
 import dev.corral.api.MergeResult;
+import dev.corral.api.ReviewView;
 import dev.corral.api.TaskList;
 import dev.corral.api.TaskRequest;
 import dev.corral.api.TaskView;
+import dev.corral.core.ApprovalAnswer;
+import dev.corral.core.ConflictException;
 import dev.corral.core.Store;
 import dev.corral.core.TaskId;
 import dev.corral.core.TaskRecord;
@@ -30,7 +36,6 @@ final class TaskRoutes {
   private final TaskFiles files;
   private final TaskResults results;
   private final TaskWorkspaces workspaces;
-  private final TaskMerges merges;
   private final ApprovalQueue approvals;
 
   TaskRoutes(
@@ -44,7 +49,6 @@ final class TaskRoutes {
     this.files = files;
     this.results = new TaskResults(files);
     this.workspaces = workspaces;
-    this.merges = new TaskMerges(store, files, workspaces);
     this.approvals = approvals;
   }
 
@@ -61,7 +65,10 @@ final class TaskRoutes {
     routes.get(
         "/api/v1/tasks/{id}/diff",
         ctx -> ctx.contentType("text/x-diff; charset=utf-8").result(results.diff(task(ctx).id())));
+    routes.get("/api/v1/tasks/{id}/review", this::review);
     routes.post("/api/v1/tasks/{id}/merge", this::merge);
+    routes.post("/api/v1/tasks/{id}/apply", this::apply);
+    routes.post("/api/v1/tasks/{id}/discard", this::discard);
     routes.get(
         "/api/v1/tasks/{id}/artifacts",
         ctx -> CorralServer.json(ctx, 200, new ArtifactList(results.artifacts(task(ctx).id()))));
@@ -118,11 +125,90 @@ final class TaskRoutes {
         });
   }
 
+  private void review(Context ctx) {
+    TaskRecord task = task(ctx);
+    ReviewView review =
+        results
+            .review(task.id())
+            .orElseThrow(
+                () ->
+                    new ConflictException(
+                        "task "
+                            + task.id()
+                            + " is "
+                            + task.state().wireName()
+                            + " and has no saved work to review yet",
+                        "wait until it ends: `corral task logs -f " + task.id() + "`"));
+    CorralServer.json(ctx, 200, review);
+  }
+
   private void merge(Context ctx) {
-    TaskId id = task(ctx).id();
-    MergeResult merged = merges.merge(id);
-    approvals.settleMerge(id.value(), "POST /api/v1/tasks/" + id + "/merge");
+    TaskRecord task = integrable(ctx, "merge");
+    byte[] body = ctx.bodyAsBytes();
+    MergeRequest request =
+        body.length == 0 ? new MergeRequest(null, null) : Json.read(body, MergeRequest.class);
+    MergeResult merged =
+        workspaces.merge(
+            task.id(),
+            task.spec().repo(),
+            Boolean.TRUE.equals(request.squash()),
+            Boolean.TRUE.equals(request.acceptRisk()));
+    approvals.settleMerge(
+        task.id().value(),
+        "POST /api/v1/tasks/" + task.id() + "/merge",
+        new ApprovalAnswer.AllowOnce());
     CorralServer.json(ctx, 200, merged);
+  }
+
+  private void apply(Context ctx) {
+    TaskRecord task = integrable(ctx, "apply");
+    byte[] body = ctx.bodyAsBytes();
+    ApplyRequest request =
+        body.length == 0 ? new ApplyRequest(null) : Json.read(body, ApplyRequest.class);
+    ApplyResult applied =
+        workspaces.apply(task.id(), task.spec().repo(), Boolean.TRUE.equals(request.acceptRisk()));
+    approvals.settleMerge(
+        task.id().value(),
+        "POST /api/v1/tasks/" + task.id() + "/apply",
+        new ApprovalAnswer.Apply());
+    CorralServer.json(ctx, 200, applied);
+  }
+
+  private void discard(Context ctx) {
+    TaskRecord task = task(ctx);
+    if (!task.state().terminal()) {
+      throw new ConflictException(
+          "task " + task.id() + " is " + task.state().wireName() + "; discard it once it ended",
+          "cancel it first with `corral task cancel " + task.id() + "`");
+    }
+    workspaces.discard(task.id());
+    approvals.settleMerge(
+        task.id().value(),
+        "POST /api/v1/tasks/" + task.id() + "/discard",
+        new ApprovalAnswer.Deny(false));
+    ctx.status(204);
+  }
+
+  /** A task whose work may be merged or applied: it ended, and its work was saved. */
+  private TaskRecord integrable(Context ctx, String verb) {
+    TaskRecord task = task(ctx);
+    if (!task.state().terminal() || results.review(task.id()).isEmpty()) {
+      throw new ConflictException(
+          "task "
+              + task.id()
+              + " is "
+              + task.state().wireName()
+              + (task.state().terminal() ? " and left no saved work" : "")
+              + "; there is nothing to "
+              + verb
+              + " yet",
+          "look at its log with `corral task logs " + task.id() + "`");
+    }
+    if (results.diff(task.id()).isEmpty()) {
+      throw new ConflictException(
+          "task " + task.id() + " changed nothing; there is nothing to " + verb, null);
+    }
+    return task;
   }
 
   private void artifact(Context ctx) {

@@ -1,9 +1,12 @@
 package dev.corral.server;
 
 import dev.corral.core.ConflictException;
+import dev.corral.core.ContainerSpec;
 import dev.corral.core.CorralException;
 import dev.corral.core.EgressRules;
+import dev.corral.core.FilesystemPolicy;
 import dev.corral.core.HostPath;
+import dev.corral.core.ImageSource;
 import dev.corral.core.NetworkMode;
 import dev.corral.core.NotFoundException;
 import dev.corral.core.SandboxId;
@@ -15,6 +18,7 @@ import dev.corral.core.TaskId;
 import dev.corral.core.TaskRecord;
 import dev.corral.core.TaskSpec;
 import dev.corral.core.TaskState;
+import dev.corral.engine.AgentLaunch;
 import dev.corral.engine.Engine;
 import dev.corral.engine.Sandbox;
 import java.io.IOException;
@@ -31,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,8 +59,8 @@ final class TaskRunner implements AutoCloseable {
   private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
   private final Clock clock;
   private volatile @Nullable Thread dispatcher;
-  private volatile java.util.function.Consumer<TaskId> changed = id -> {};
-  private volatile java.util.function.Consumer<TaskRecord> ended = task -> {};
+  private volatile Consumer<TaskId> changed = id -> {};
+  private volatile Consumer<TaskRecord> ended = task -> {};
 
   TaskRunner(
       Store store,
@@ -83,21 +88,37 @@ final class TaskRunner implements AutoCloseable {
   }
 
   /** What to do when a task succeeds with changes (the server opens a merge approval). */
-  void onSucceededWithChanges(java.util.function.Consumer<TaskId> action) {
+  void onSucceededWithChanges(Consumer<TaskId> action) {
     this.changed = action;
   }
 
   /** What to do when a task ended, however it ended (the server withdraws its approvals). */
-  void onEnded(java.util.function.Consumer<TaskRecord> action) {
+  void onEnded(Consumer<TaskRecord> action) {
     this.ended = action;
   }
 
   /**
-   * Reconciles what a previous server process left (tasks it was preparing or running are marked
-   * failed: no backend here can re-attach to a sandbox after its server died), reaps orphaned
-   * sandboxes, queues the waiting tasks in their order and starts dispatching.
+   * Reconciles what a previous server process left: reaps orphaned sandboxes, saves the work of
+   * task workspaces whose agent was running (in a sandbox, as always), marks those tasks failed (no
+   * backend here can re-attach to a sandbox after its server died) keeping their diff and review,
+   * queues the waiting tasks in their order and starts dispatching.
    */
   void start() {
+    try {
+      engine.reapOrphans();
+    } catch (CorralException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not reap orphaned sandboxes: " + e.getMessage());
+    }
+    try {
+      workspaces.recover(
+          warning ->
+              LOG.log(System.Logger.Level.WARNING, "could not save a task's work: " + warning));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (CorralException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not save the work of ended tasks: " + e);
+    }
     for (TaskRecord task :
         store.tasks(
             EnumSet.of(TaskState.PREPARING, TaskState.RUNNING, TaskState.WAITING), 100_000)) {
@@ -108,11 +129,7 @@ final class TaskRunner implements AutoCloseable {
               + "; the log so far is kept";
       store.transition(task.id(), TaskState.FAILED, reason);
       appendLine(task.id(), "corral: " + reason);
-    }
-    try {
-      engine.reapOrphans();
-    } catch (CorralException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not reap orphaned sandboxes: " + e.getMessage());
+      keepSavedWork(task.id());
     }
     List<TaskRecord> queued = store.tasks(EnumSet.of(TaskState.QUEUED), 1_000_000);
     queued.reversed().forEach(t -> queue.add(t.id()));
@@ -121,9 +138,22 @@ final class TaskRunner implements AutoCloseable {
     dispatcher = thread;
   }
 
+  /** The diff and review of what a task whose server died left, saved by the recovery above. */
+  private void keepSavedWork(TaskId id) {
+    try {
+      Optional<TaskWorkspaces.Finished> saved = workspaces.saved(id);
+      if (saved.isPresent()) {
+        results.record(id, saved.get());
+        appendLine(id, "corral: its work so far is saved on branch " + workspaces.branch(id));
+      }
+    } catch (IOException | CorralException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot keep the saved work of " + id + ": " + e);
+    }
+  }
+
   /** Validates and accepts a task; it is durable when this returns. */
   TaskRecord submit(TaskSpec spec) {
-    agents.command(spec.agent(), spec.prompt());
+    agents.check(spec.agent(), spec.backend());
     workspaces.check(spec.repo(), spec.ref());
     spec.backend().ifPresent(b -> engine.backend(Optional.of(b)));
     TaskRecord task = TaskRecord.accepted(TaskId.random(), spec, clock.instant());
@@ -215,46 +245,91 @@ final class TaskRunner implements AutoCloseable {
   }
 
   private void runPrepared(TaskId id, TaskSpec spec, Running run, OutputStream log) {
-    TaskWorkspaces.Prepared workspace =
-        workspaces.prepare(id, spec.repo(), spec.ref(), files.workspace(id), log);
-    List<String> command = agents.command(spec.agent(), spec.prompt());
-    SandboxSpec sandboxSpec =
-        SandboxSpec.builder(SandboxId.of(id.value()), HostPath.of(workspace.path().toString()))
-            .command(command)
-            .limits(spec.limits().orElse(dev.corral.core.ResourceLimits.DEFAULT))
-            .network(network(id, spec))
-            .stdio(Stdio.PIPE)
-            .timeout(spec.timeout().orElse(null))
-            .build();
-    if (run.cancelled) {
-      return;
-    }
-    SandboxOutcome outcome;
-    List<String> denied;
-    try (Sandbox sandbox = engine.start(sandboxSpec, spec.backend())) {
-      run.sandbox = sandbox;
-      if (run.cancelled) {
-        sandbox.process().kill();
+    TaskWorkspaces.Prepared workspace = workspaces.prepare(id, spec, log);
+    SandboxOutcome outcome = null;
+    List<String> denied = List.of();
+    RuntimeException failure = null;
+    boolean interrupted = false;
+    try {
+      if (!run.cancelled) {
+        SandboxSpec sandboxSpec = sandboxSpec(id, spec, workspace);
+        try (Sandbox sandbox = engine.start(sandboxSpec, spec.backend())) {
+          run.sandbox = sandbox;
+          if (run.cancelled) {
+            sandbox.process().kill();
+          }
+          store.attachSandbox(id, sandboxSpec.id(), engine.backend(spec.backend()).name());
+          store.transition(id, TaskState.RUNNING, "agent started: " + spec.agent());
+          metrics.running(id);
+          outcome = pumpAndAwait(sandbox, log);
+          denied = sandbox.deniedHosts();
+        }
       }
-      store.attachSandbox(id, sandboxSpec.id(), engine.backend(spec.backend()).name());
-      store.transition(id, TaskState.RUNNING, "agent started: " + spec.agent());
-      metrics.running(id);
-      outcome = pumpAndAwait(sandbox, log);
-      denied = sandbox.deniedHosts();
     } catch (InterruptedException e) {
+      interrupted = true;
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    // Saved only after the sandbox is torn down, however it ended: its mounts are gone, and git
+    // runs in a sandbox of its own over the clone, never on the host.
+    try {
+      TaskWorkspaces.Finished finished = workspace.finish();
+      results.collect(id, spec, workspace.path().path(), finished, denied, log);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
       store.transition(id, TaskState.FAILED, "the server shut down while the task ran");
       return;
     }
-    // Results only after the sandbox is torn down: its mounts are gone, the workspace is plain.
-    store.recordExit(id, outcome.exitCode());
-    results.collect(id, spec, workspace, denied, log);
-    metrics.egressDenied(denied.size());
-    Optional<TaskRecord> ended = finish(id, outcome);
-    if (ended.map(t -> t.state() == TaskState.SUCCEEDED).orElse(false)
-        && !results.diff(id).isEmpty()) {
-      changed.accept(id);
+    if (failure != null) {
+      throw failure;
     }
+    if (outcome != null) {
+      store.recordExit(id, outcome.exitCode());
+      metrics.egressDenied(denied.size());
+      Optional<TaskRecord> done = finish(id, outcome);
+      if (done.map(t -> t.state() == TaskState.SUCCEEDED).orElse(false)
+          && !results.diff(id).isEmpty()) {
+        changed.accept(id);
+      }
+    }
+  }
+
+  /**
+   * The agent's sandbox: its preset's headless command, environment, install and state mounts and
+   * egress (like {@code corral run AGENT}) on the task's workspace, with the task's limits, timeout
+   * and egress additions; the server's data directory and the host's agent state stay hidden.
+   */
+  private SandboxSpec sandboxSpec(TaskId id, TaskSpec spec, TaskWorkspaces.Prepared workspace) {
+    AgentLaunch agent =
+        agents.launch(spec.agent(), spec.prompt(), workspace.path(), spec.backend());
+    List<HostPath> hidden = new java.util.ArrayList<>(agents.hidden());
+    hidden.add(files.dataDir());
+    SandboxSpec.Builder builder =
+        SandboxSpec.builder(SandboxId.of(id.value()), workspace.path())
+            .command(agent.command())
+            .env(agent.env())
+            .filesystem(
+                FilesystemPolicy.defaults(HostPath.of(System.getProperty("user.home")), hidden))
+            .limits(spec.limits().orElse(dev.corral.core.ResourceLimits.DEFAULT))
+            .network(network(id, spec, agent.egress()))
+            .stdio(Stdio.PIPE)
+            .timeout(spec.timeout().orElse(null));
+    agent.mounts().forEach(builder::mount);
+    workspace.mounts().forEach(builder::mount);
+    ContainerSpec container = ContainerSpec.DEFAULT.withLayers(agent.layers());
+    if (agent.image().isPresent()) {
+      container = container.withImage(new ImageSource.Stack(agent.image().get()));
+    }
+    return builder.container(container).build();
   }
 
   private static SandboxOutcome pumpAndAwait(Sandbox sandbox, OutputStream log)
@@ -299,16 +374,16 @@ final class TaskRunner implements AutoCloseable {
     };
   }
 
-  private static NetworkMode network(TaskId id, TaskSpec spec) {
-    if (spec.allow().isEmpty()) {
-      return NetworkMode.NONE;
-    }
-    return new NetworkMode.Filtered(
+  /** The agent's rules and the task's additions; no network at all when nothing is allowed. */
+  private static NetworkMode network(TaskId id, TaskSpec spec, EgressRules.Layer agent) {
+    EgressRules rules =
         new EgressRules(
             List.of(
+                agent,
                 new EgressRules.Layer(
                     "task " + id, EgressRules.Kind.COMMAND_LINE, spec.allow(), spec.deny())),
-            Map.of()));
+            Map.of());
+    return rules.allowsAnything() ? new NetworkMode.Filtered(rules) : NetworkMode.NONE;
   }
 
   private void appendLine(TaskId id, String line) {

@@ -66,7 +66,11 @@ class CrashRecoveryTest {
               ServerTokens.read(CorralServer.tokenFile(data)));
       running =
           client
-              .submit(TaskRequest.of(repo.toString(), "shell", "echo before-crash; sleep 60"))
+              .submit(
+                  TaskRequest.of(
+                      repo.toString(),
+                      "shell",
+                      "echo kept > work.txt; echo before-crash; sleep 60"))
               .id();
       queued =
           client
@@ -92,7 +96,8 @@ class CrashRecoveryTest {
     }
     assertThat(child.exitValue()).isEqualTo(137);
 
-    try (ServerFixture restarted = ServerFixture.start(temp.resolve("second"), data, 1)) {
+    // The same Corral directories as the killed server: its task workspaces live there.
+    try (ServerFixture restarted = ServerFixture.start(temp.resolve("child"), data, 1)) {
       TaskView failed = restarted.client.task(running);
       assertThat(failed.state()).isEqualTo("failed");
       assertThat(failed.reason())
@@ -101,7 +106,13 @@ class CrashRecoveryTest {
                   + " server); the log so far is kept");
       assertThat(restarted.client.log(running, 0))
           .startsWith("before-crash\n")
-          .contains("corral: the server stopped");
+          .contains("corral: the server stopped")
+          .contains("its work so far is saved on branch corral/" + running);
+      assertThat(restarted.client.diff(running))
+          .as("the work of the killed agent was saved (in a sandbox) on restart")
+          .contains("+++ b/work.txt")
+          .contains("+kept");
+      assertThat(restarted.client.review(running).files()).isEqualTo(1);
 
       TaskView ran = TaskApiTestSupport.await(restarted.client, queued);
       assertThat(ran.state()).isEqualTo("succeeded");

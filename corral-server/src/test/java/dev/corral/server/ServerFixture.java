@@ -8,6 +8,8 @@ import dev.corral.engine.Engine;
 import dev.corral.nativebackend.NativeBackendProvider;
 import dev.corral.store.SqliteStore;
 import dev.corral.tck.Capability;
+import dev.corral.workspace.ReviewSettings;
+import dev.corral.workspace.Workspaces;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +71,7 @@ final class ServerFixture implements AutoCloseable {
               ServerConfig.loopback(data, 0, concurrency),
               store,
               engine(temp),
-              new GitCloneWorkspaces(),
+              workspaces(temp, data),
               new ShellAgent(),
               egress,
               ApprovalQueue.open(store, approvals));
@@ -80,14 +82,24 @@ final class ServerFixture implements AutoCloseable {
     }
   }
 
+  static CorralDirs dirs(Path temp) {
+    return new CorralDirs(
+        HostPath.of(temp.resolve("config").toString()),
+        HostPath.of(temp.resolve("xdg-data").toString()),
+        HostPath.of(temp.resolve("state").toString()),
+        HostPath.of(temp.resolve("run").toString()));
+  }
+
   static Engine engine(Path temp) {
-    return Engine.load(
-        new CorralDirs(
-            HostPath.of(temp.resolve("config").toString()),
-            HostPath.of(temp.resolve("xdg-data").toString()),
-            HostPath.of(temp.resolve("state").toString()),
-            HostPath.of(temp.resolve("run").toString())),
-        EventSink.NONE);
+    return Engine.load(dirs(temp), EventSink.NONE);
+  }
+
+  /**
+   * The real clone workspaces under {@code temp}'s data directory, saved on {@code temp}'s engine.
+   */
+  static CloneTaskWorkspaces workspaces(Path temp, Path data) {
+    return new CloneTaskWorkspaces(
+        new Workspaces(dirs(temp)), engine(temp), data.resolve("mirrors"), ReviewSettings.DEFAULT);
   }
 
   URI base() {

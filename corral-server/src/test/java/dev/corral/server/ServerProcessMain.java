@@ -20,7 +20,7 @@ public final class ServerProcessMain {
             ServerConfig.loopback(data, 0, Integer.parseInt(args[2])),
             store,
             ServerFixture.engine(temp),
-            new GitCloneWorkspaces(),
+            ServerFixture.workspaces(temp, data),
             new ShellAgent());
     Path port = data.resolve("port");
     Files.writeString(data.resolve("port.tmp"), Integer.toString(server.port()));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.api.LogEnd;
 import dev.corral.api.MergeResult;
+import dev.corral.api.ReviewView;
 import dev.corral.api.TaskRequest;
 import dev.corral.api.TaskView;
 import dev.corral.client.CorralApiException;
@@ -120,11 +121,107 @@ class TaskApiTest {
         .as("the source repository is untouched until merge")
         .isEqualTo("hello\n");
 
-    MergeResult merged = client.merge(task.id());
+    ReviewView review = client.review(task.id());
+    assertThat(review.blocking()).isTrue();
+    assertThat(review.findings())
+        .anySatisfy(
+            f -> {
+              assertThat(f.severity()).isEqualTo("block");
+              assertThat(f.check()).isEqualTo("symlink");
+              assertThat(f.path()).isEqualTo("dist/leak.txt");
+            });
+    assertThatThrownBy(() -> client.merge(task.id()))
+        .isInstanceOfSatisfying(
+            CorralApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.problem().detail()).contains("blocking").contains("dist/leak.txt");
+            });
+    assertThat(Files.readString(repo.resolve("README"))).isEqualTo("hello\n");
+
+    MergeResult merged = client.merge(task.id(), false, true);
 
     assertThat(merged.branch()).isEqualTo("corral/" + task.id());
-    assertThat(ServerFixture.git(repo, "show", merged.branch() + ":README")).contains("changed");
-    assertThat(Files.readString(repo.resolve("README"))).isEqualTo("hello\n");
+    assertThat(merged.acceptedRisk()).anySatisfy(f -> assertThat(f).contains("dist/leak.txt"));
+    assertThat(Files.readString(repo.resolve("README"))).isEqualTo("hello\nchanged\n");
+    assertThat(ServerFixture.git(repo, "log", "-1", "--format=%B"))
+        .contains("Corral-Accepted-Risk:")
+        .contains("dist/leak.txt");
+  }
+
+  @Test
+  void appliesATaskUnstagedThenDiscardsItsWorkspace() throws Exception {
+    Path source = ServerFixture.repo(temp.resolve("apply-repo"));
+    TaskView task =
+        await(
+            client.submit(TaskRequest.of(source.toString(), "shell", "echo more >> README")).id());
+    assertThat(task.state()).isEqualTo("succeeded");
+    var applied = client.apply(task.id(), false);
+
+    assertThat(applied.paths()).containsExactly("README");
+    assertThat(Files.readString(source.resolve("README"))).isEqualTo("hello\nmore\n");
+    assertThat(ServerFixture.git(source, "status", "--porcelain")).isEqualTo(" M README\n");
+    assertThat(ServerFixture.git(source, "for-each-ref", "refs/corral/" + task.id() + "/"))
+        .isNotBlank();
+
+    client.discard(task.id());
+
+    assertThat(ServerFixture.git(source, "for-each-ref", "refs/corral/" + task.id() + "/"))
+        .as("the refs pinning the task's base are gone with its workspace")
+        .isBlank();
+    assertThat(client.diff(task.id())).as("results stay").contains("+more");
+    assertThatThrownBy(() -> client.discard(task.id()))
+        .isInstanceOfSatisfying(
+            CorralApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+  }
+
+  @Test
+  void runsATaskFromAGitUrlThroughAMirrorAndRefusesToMergeIt() throws Exception {
+    Path origin = ServerFixture.repo(temp.resolve("origin"));
+    ServerFixture.git(origin, "checkout", "-q", "-b", "feature");
+    Files.writeString(origin.resolve("feature.txt"), "feature\n");
+    ServerFixture.git(origin, "add", "feature.txt");
+    ServerFixture.git(
+        origin, "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", "f");
+    ServerFixture.git(origin, "checkout", "-q", "main");
+    String url = "file://" + origin;
+
+    TaskView first =
+        await(client.submit(TaskRequest.of(url, "shell", "cat README > seen.txt")).id());
+    TaskView second =
+        await(
+            client
+                .submit(
+                    new TaskRequest(
+                        url,
+                        "feature",
+                        "shell",
+                        "cat feature.txt > seen.txt",
+                        null,
+                        null,
+                        null,
+                        null,
+                        60L,
+                        null))
+                .id());
+
+    assertThat(first.state()).as(client.log(first.id(), 0)).isEqualTo("succeeded");
+    assertThat(client.log(first.id(), 0)).contains("cloning " + url + " into a mirror");
+    assertThat(client.diff(first.id())).contains("+++ b/seen.txt").contains("+hello");
+    assertThat(second.state()).as(client.log(second.id(), 0)).isEqualTo("succeeded");
+    assertThat(client.log(second.id(), 0)).contains("fetching " + url + " into its mirror");
+    assertThat(client.diff(second.id())).contains("+feature");
+    try (var mirrors = Files.list(fixture.data.resolve("mirrors"))) {
+      assertThat(mirrors).hasSize(1);
+    }
+    assertThatThrownBy(() -> client.merge(first.id()))
+        .isInstanceOfSatisfying(
+            CorralApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.problem().detail()).contains("not a local repository");
+            });
+    assertThat(ServerFixture.git(origin, "status", "--porcelain")).isEmpty();
   }
 
   @Test

@@ -68,8 +68,25 @@ public final class Workspaces {
       boolean withChanges,
       String command,
       Consumer<String> warnings) {
+    return create(dir, name, Optional.empty(), withChanges, command, warnings);
+  }
+
+  /**
+   * Like {@link #create(HostPath, SandboxId, boolean, String, Consumer)}, starting at {@code start}
+   * (a branch, tag or commit of the repository) instead of its {@code HEAD}. {@code dir} may also
+   * be a bare repository (then there are no uncommitted changes to carry).
+   *
+   * @throws UsageException when {@code start} names no commit there
+   */
+  public Prepared create(
+      HostPath dir,
+      SandboxId name,
+      Optional<String> start,
+      boolean withChanges,
+      String command,
+      Consumer<String> warnings) {
     Metadata meta =
-        new Cloner(store).create(dir.path(), name.value(), withChanges, command, warnings);
+        new Cloner(store).create(dir.path(), name.value(), start, withChanges, command, warnings);
     ProcessHandle self = ProcessHandle.current();
     meta = meta.running(self.pid(), started(self).orElse(null));
     store.write(meta);

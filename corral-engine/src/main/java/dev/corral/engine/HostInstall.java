@@ -1,4 +1,4 @@
-package dev.corral.cli;
+package dev.corral.engine;
 
 import dev.corral.core.AgentPreset;
 import dev.corral.core.EnvironmentException;
@@ -26,18 +26,18 @@ import java.util.Set;
  * @param binds host directories and files to bind read-only at the same path
  * @param path directories to put in front of the sandbox's {@code PATH}
  */
-record HostInstall(Path program, List<Path> binds, List<Path> path) {
+public record HostInstall(Path program, List<Path> binds, List<Path> path) {
   /** Directories every native sandbox sees at the same path. */
-  static final List<String> SYSTEM_DIRS =
+  public static final List<String> SYSTEM_DIRS =
       List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt");
 
-  HostInstall {
+  public HostInstall {
     binds = List.copyOf(binds);
     path = List.copyOf(path);
   }
 
   /** Where {@code preset}'s program is, if it is on {@code env}'s {@code PATH}. */
-  static Optional<Path> locate(AgentPreset preset, Map<String, String> env) {
+  public static Optional<Path> locate(AgentPreset preset, Map<String, String> env) {
     return preset.program().flatMap(p -> which(p, env));
   }
 
@@ -47,7 +47,7 @@ record HostInstall(Path program, List<Path> binds, List<Path> path) {
    * @throws EnvironmentException saying how to install it when its program is not on the {@code
    *     PATH}
    */
-  static HostInstall find(AgentPreset preset, Map<String, String> env, HostPath home) {
+  public static HostInstall find(AgentPreset preset, Map<String, String> env, HostPath home) {
     Path program =
         locate(preset, env)
             .orElseThrow(
@@ -95,7 +95,7 @@ record HostInstall(Path program, List<Path> binds, List<Path> path) {
    * The directory that holds everything an executable needs: its npm package (under {@code
    * node_modules}, with the scope), its Python virtual environment, or else its own directory.
    */
-  static Path packageRoot(Path real) {
+  public static Path packageRoot(Path real) {
     for (int i = 0; i < real.getNameCount() - 1; i++) {
       if (real.getName(i).toString().equals("node_modules")) {
         int end = real.getName(i + 1).toString().startsWith("@") ? i + 3 : i + 2;
@@ -141,7 +141,7 @@ record HostInstall(Path program, List<Path> binds, List<Path> path) {
     return Files.isExecutable(absolute) ? Optional.of(absolute) : Optional.empty();
   }
 
-  static Optional<Path> which(String name, Map<String, String> env) {
+  public static Optional<Path> which(String name, Map<String, String> env) {
     if (name.contains("/")) {
       Path p = Path.of(name);
       return p.isAbsolute() && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
@@ -164,7 +164,7 @@ record HostInstall(Path program, List<Path> binds, List<Path> path) {
     return parent == null ? path : parent;
   }
 
-  static boolean visible(Path path) {
+  public static boolean visible(Path path) {
     return SYSTEM_DIRS.stream().anyMatch(d -> path.startsWith(d));
   }
 

@@ -1,4 +1,4 @@
-package dev.corral.cli;
+package dev.corral.engine;
 
 import dev.corral.core.AgentCatalog;
 import dev.corral.core.AgentPreset;
@@ -38,7 +38,7 @@ import java.util.Map;
  *     node} for npm, {@code python} for pip, else {@code base}); empty on the native backend
  * @param layers for a container backend: the install steps as Dockerfile {@code RUN} instructions
  */
-record AgentLaunch(
+public record AgentLaunch(
     AgentPreset preset,
     List<String> command,
     Map<String, String> env,
@@ -48,7 +48,7 @@ record AgentLaunch(
     java.util.Optional<String> image,
     List<String> layers) {
 
-  AgentLaunch {
+  public AgentLaunch {
     command = List.copyOf(command);
     env = Map.copyOf(env);
     mounts = List.copyOf(mounts);
@@ -56,15 +56,17 @@ record AgentLaunch(
   }
 
   /** Where the agent runs: on the host's own files, or in a container image. */
-  enum Target {
+  public enum Target {
     NATIVE,
     CONTAINER
   }
 
   /** Why the preset runs: the agent itself, or its login flow. */
-  enum Purpose {
+  public enum Purpose {
     RUN,
-    LOGIN
+    LOGIN,
+    /** Headless: the preset's {@code prompt} template with the one argument as the prompt. */
+    PROMPT
   }
 
   /**
@@ -76,15 +78,31 @@ record AgentLaunch(
    * @param lockdown ephemeral state, no host variables, egress to the model API only
    * @param target the host's install (native) or one built into the image (container)
    */
-  record Request(
+  public record Request(
       Purpose purpose, List<String> args, boolean isolatedState, boolean lockdown, Target target) {
-    Request {
+    public Request {
       args = List.copyOf(args);
     }
   }
 
-  static AgentLaunch plan(
-      AgentPreset preset, Request request, CliContext ctx, HostPath workspace, HostPath home) {
+  /**
+   * Plans how {@code preset} runs for {@code request} on {@code workspace}.
+   *
+   * @param dirs where agent state persists ({@code data/agents/NAME})
+   * @param hostEnv the caller's environment: its {@code PATH} locates the host install, and {@code
+   *     pass_env} variables are copied from it
+   * @param home the user's home (sandbox-side paths of state and {@code ~/} values)
+   * @throws dev.corral.core.EnvironmentException when the agent is not installed on the host
+   * @throws dev.corral.core.UsageException for {@link Purpose#PROMPT} when the preset has no {@code
+   *     prompt} template
+   */
+  public static AgentLaunch plan(
+      AgentPreset preset,
+      Request request,
+      CorralDirs dirs,
+      Map<String, String> hostEnv,
+      HostPath workspace,
+      HostPath home) {
     List<Mount> mounts = new ArrayList<>();
     Map<String, String> env = new LinkedHashMap<>();
     java.util.Optional<String> image = java.util.Optional.empty();
@@ -93,7 +111,7 @@ record AgentLaunch(
       layers = containerLayers(preset);
       image = java.util.Optional.of(stack(preset.install().docker()));
     } else if (!preset.command().isEmpty()) {
-      HostInstall install = HostInstall.find(preset, ctx.env(), home);
+      HostInstall install = HostInstall.find(preset, hostEnv, home);
       install
           .binds()
           .forEach(b -> mounts.add(new Mount(HostPath.of(b), SandboxPath.of(b.toString()), ro())));
@@ -106,7 +124,7 @@ record AgentLaunch(
     }
     java.util.Optional<HostPath> stateDir = java.util.Optional.empty();
     if (!request.lockdown() && !preset.state().isEmpty()) {
-      HostPath dir = stateDir(ctx.dirs(), preset, request.isolatedState(), workspace);
+      HostPath dir = stateDir(dirs, preset, request.isolatedState(), workspace);
       mounts.addAll(stateMounts(preset, dir, home));
       if (request.target() == Target.CONTAINER) {
         ownForContainer(dir.path(), workspace.path());
@@ -119,7 +137,7 @@ record AgentLaunch(
             (k, v) -> env.put(k, v.startsWith("~/") ? home.resolve(v.substring(2)).toString() : v));
     if (!request.lockdown()) {
       for (String name : preset.passEnv()) {
-        String value = ctx.env().get(name);
+        String value = hostEnv.get(name);
         if (value != null) {
           env.put(name, value);
         }
@@ -136,6 +154,7 @@ record AgentLaunch(
         command.addAll(preset.login());
         command.addAll(request.args());
       }
+      case PROMPT -> command.addAll(preset.headless(String.join(" ", request.args())));
     }
     List<String> allow = request.lockdown() ? preset.modelHosts() : preset.network();
     var layer =
@@ -174,7 +193,7 @@ record AgentLaunch(
    * The image stack the install steps need: {@code node} when a step runs npm or npx, {@code
    * python} when one runs pip or pipx, else {@code base} (which has curl and git).
    */
-  static String stack(List<String> steps) {
+  public static String stack(List<String> steps) {
     boolean npm = false;
     boolean pip = false;
     for (String step : steps) {
@@ -190,7 +209,7 @@ record AgentLaunch(
    * Where a preset's state lives: {@code <data>/agents/NAME/shared}, or with {@code
    * --isolated-state} {@code <data>/agents/NAME/projects/<dir>-<hash of the workspace path>}.
    */
-  static HostPath stateDir(
+  public static HostPath stateDir(
       CorralDirs dirs, AgentPreset preset, boolean isolated, HostPath workspace) {
     HostPath agent = dirs.data().resolve("agents").resolve(preset.name());
     if (!isolated) {
@@ -281,7 +300,7 @@ record AgentLaunch(
   }
 
   /** The host paths of every preset's state in the real home: never visible to a sandbox. */
-  static List<HostPath> hostStatePaths(AgentCatalog catalog, HostPath home) {
+  public static List<HostPath> hostStatePaths(AgentCatalog catalog, HostPath home) {
     List<HostPath> paths = new ArrayList<>();
     for (AgentPreset preset : catalog.all()) {
       List<String> entries = new ArrayList<>(preset.state());
