@@ -50,6 +50,14 @@ final class DockerSandboxProcess implements SandboxProcess {
   private final ContainerCgroup cgroup;
   private final boolean countProcesses;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+
+  /**
+   * The last limit the watcher saw hit, kept because the engine removes the container's cgroup as
+   * soon as it exits: a shell that gives up at the pids limit exits before the outcome is read.
+   */
+  private final AtomicReference<ContainerCgroup.@Nullable LimitHit> lastSeen =
+      new AtomicReference<>();
+
   private final AtomicReference<ContainerCgroup.@Nullable LimitHit> killedFor =
       new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -99,6 +107,7 @@ final class DockerSandboxProcess implements SandboxProcess {
     try {
       while (!exited(WATCH_INTERVAL)) {
         Optional<ContainerCgroup.LimitHit> hit = cgroup.limitHit();
+        hit.ifPresent(lastSeen::set);
         if (hit.isEmpty() && countProcesses && processes() >= limits.pids()) {
           killFor(ContainerCgroup.pidsHit(limits));
           return;
@@ -206,7 +215,8 @@ final class DockerSandboxProcess implements SandboxProcess {
   private SandboxOutcome outcome(int code) {
     ContainerCgroup.LimitHit hit = killedFor.get();
     if (hit == null) {
-      Optional<ContainerCgroup.LimitHit> seen = cgroup.limitHit();
+      Optional<ContainerCgroup.LimitHit> seen =
+          cgroup.limitHit().or(() -> Optional.ofNullable(lastSeen.get()));
       if (seen.isPresent() && (seen.get().limit() == Limit.MEMORY || code != 0)) {
         hit = seen.get();
       } else if (oomKilled()) {
