@@ -294,8 +294,8 @@ class ApprovalApiTest {
     ApprovalView merged = fixture.client.answer(merge.id(), allow());
 
     assertThat(merged.reason()).startsWith("merged: branch corral/" + task.id());
-    assertThat(ServerFixture.git(repo, "show", "corral/" + task.id() + ":added.txt"))
-        .isEqualTo("hi\n");
+    // Merged into the source's current branch.
+    assertThat(ServerFixture.git(repo, "show", "HEAD:added.txt")).isEqualTo("hi\n");
   }
 
   @Test
@@ -314,7 +314,7 @@ class ApprovalApiTest {
         awaitMerge(applied.id()).id(), new ApprovalAnswerRequest("apply", null, null));
 
     assertThatThrownBy(() -> fixture.client.merge(discarded.id()))
-        .hasMessageContaining("was discarded");
+        .hasMessageContaining("no clone workspace named '" + discarded.id() + "'");
     assertThat(Files.readString(repo.resolve("README"))).isEqualTo("hello\nyes\n");
     assertThat(ServerFixture.git(repo, "status", "--porcelain")).isEqualTo(" M README\n");
   }

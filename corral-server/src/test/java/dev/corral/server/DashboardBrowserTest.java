@@ -100,8 +100,7 @@ class DashboardBrowserTest {
 
     browser.until(d -> d.findElement(By.id("flash")).getText().contains("merged: branch corral/"));
     String id = String.valueOf(browser.driver.getCurrentUrl()).replaceAll(".*#/tasks/", "");
-    assertThat(ServerFixture.git(repo, "show", "corral/" + id + ":added.txt"))
-        .isEqualTo("changed\n");
+    assertThat(ServerFixture.git(repo, "show", "HEAD:added.txt")).isEqualTo("changed\n");
     browser.open(url("/ui/#/tasks"));
     browser.find("#tasks tr[data-task='" + id + "']");
     assertThat(browser.driver.findElements(By.id("xss-prompt"))).isEmpty();
