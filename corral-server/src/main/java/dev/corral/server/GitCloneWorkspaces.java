@@ -89,7 +89,7 @@ public final class GitCloneWorkspaces implements TaskWorkspaces {
     git(dir, log, "checkout", "--quiet", "-b", branch(task));
     String base = git(dir, log, "rev-parse", "HEAD").strip();
     List<Path> absent =
-        FilesystemPolicy.PROTECTED_IN_WORKSPACE.stream()
+        FilesystemPolicy.PROTECTED_IN_CLONE.stream()
             .map(dir::resolve)
             .filter(p -> !Files.exists(p, LinkOption.NOFOLLOW_LINKS))
             .toList();

@@ -221,6 +221,11 @@ final class TaskRunner implements AutoCloseable {
     SandboxSpec sandboxSpec =
         SandboxSpec.builder(SandboxId.of(id.value()), HostPath.of(workspace.path().toString()))
             .command(command)
+            // The task's own clone: git in it must commit (hooks and config stay read-only).
+            .filesystem(
+                dev.corral.core.FilesystemPolicy.defaults(
+                        HostPath.of(System.getProperty("user.home")), List.of())
+                    .forClone())
             .limits(spec.limits().orElse(dev.corral.core.ResourceLimits.DEFAULT))
             .network(network(id, spec))
             .stdio(Stdio.PIPE)
