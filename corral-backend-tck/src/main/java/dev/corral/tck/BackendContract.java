@@ -362,13 +362,21 @@ public abstract class BackendContract extends SandboxFixture {
     giveToWorkspaceOwner(workspace.resolve(".git"));
   }
 
-  /** Runs {@code command} on the host in {@code dir}; returns its output. */
+  /**
+   * Runs {@code command} on the host in {@code dir} and requires it to succeed; returns its output.
+   * Git trusts the repository whoever owns it (a backend may give it to another uid), so that a
+   * {@code git status} that runs nothing really looked at the repository.
+   */
   private static String host(Path dir, String... command) throws Exception {
-    Process p =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().put("GIT_CONFIG_COUNT", "1");
+    pb.environment().put("GIT_CONFIG_KEY_0", "safe.directory");
+    pb.environment().put("GIT_CONFIG_VALUE_0", "*");
+    Process p = pb.start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor();
+    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
     return out;
   }
 
