@@ -270,10 +270,14 @@ final class ContainerPlan {
     List<String> entries = new ArrayList<>(spec.filesystem().protectedInWorkspace());
     if (!Files.exists(workspace.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
       // Without a repository, a .git the agent creates would run its hooks on the host.
-      entries.add(".git");
+      if (!entries.contains(".git")) {
+        entries.add(".git");
+      }
     }
     for (String entry : entries) {
-      if (entry.startsWith(".git/") && !gitDir) {
+      if (entry.startsWith(".git/") && (!gitDir || entries.contains(".git"))) {
+        // No repository, or the whole .git is read-only already (mount mode): a bind inside it
+        // would only add a mount point, which a read-only .git cannot take.
         continue;
       }
       Path path = workspace.resolve(entry);

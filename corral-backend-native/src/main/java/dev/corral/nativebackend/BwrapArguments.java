@@ -173,10 +173,14 @@ final class BwrapArguments {
     if (!Files.exists(workspace.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
       // Without a repository, a .git the agent creates would run its hooks and fsmonitor on the
       // host the next time the user runs git here.
-      entries.add(".git");
+      if (!entries.contains(".git")) {
+        entries.add(".git");
+      }
     }
     for (String entry : entries) {
-      if (entry.startsWith(".git/") && !gitDir) {
+      if (entry.startsWith(".git/") && (!gitDir || entries.contains(".git"))) {
+        // No repository, or the whole .git is read-only already (mount mode): a bind inside it
+        // would only add a mount point, which a read-only .git cannot take.
         continue;
       }
       Path path = workspace.resolve(entry);

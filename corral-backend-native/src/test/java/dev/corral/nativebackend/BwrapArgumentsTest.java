@@ -70,28 +70,54 @@ class BwrapArgumentsTest {
   }
 
   @Test
-  void bindsTheWorkspaceWritableAndItsHooksReadOnly() {
+  void bindsTheWorkspaceWritableAndItsWholeGitDirectoryReadOnly() {
     List<String> args = args(spec().build());
     String ws = workspace.toString();
     assertThat(args).containsSequence("--bind", ws, ws);
-    String hooks = ws + "/.git/hooks";
-    assertThat(args).containsSequence("--ro-bind", hooks, hooks);
-    assertThat(Collections.indexOfSubList(args, List.of("--ro-bind", hooks, hooks)))
+    String git = ws + "/.git";
+    assertThat(args).containsSequence("--ro-bind", git, git);
+    assertThat(Collections.indexOfSubList(args, List.of("--ro-bind", git, git)))
         .isGreaterThan(Collections.indexOfSubList(args, List.of("--bind", ws, ws)));
+    // No mount points inside the read-only .git.
+    assertThat(args).noneMatch(a -> a.startsWith(git + "/"));
+  }
+
+  @Test
+  void inACloneBindsOnlyTheHooksAndConfigReadOnly() {
+    SandboxSpec spec =
+        spec()
+            .filesystem(FilesystemPolicy.defaults(HostPath.of(home), List.of()).forClone())
+            .build();
+    BwrapArguments.Result result = BwrapArguments.build(spec, layout, List.of("true"));
+    String git = workspace.resolve(".git").toString();
+    assertThat(result.args())
+        .containsSequence("--ro-bind", git + "/hooks", git + "/hooks")
+        .containsSequence("--ro-bind", "/dev/null", git + "/config")
+        .doesNotContainSequence("--ro-bind", git, git);
+    assertThat(result.placeholders()).contains(workspace.resolve(".git/config"));
   }
 
   @Test
   void placesReadOnlyPlaceholdersOverAbsentProtectedEntries() {
     BwrapArguments.Result result = BwrapArguments.build(spec().build(), layout, List.of("true"));
     assertThat(result.placeholders())
-        .contains(workspace.resolve(".envrc"), workspace.resolve(".vscode"))
-        .contains(workspace.resolve(".git/config"));
+        .contains(workspace.resolve(".envrc"), workspace.resolve(".vscode"));
     // Files too get an empty directory (git ignores it; a /dev/null device breaks `git add -A`).
     String empty = layout.emptyDir().toString();
     assertThat(result.args())
         .containsSequence("--ro-bind", empty, workspace.resolve(".envrc").toString())
-        .containsSequence("--ro-bind", empty, workspace.resolve("corral.toml").toString())
-        .containsSequence("--ro-bind", "/dev/null", workspace.resolve(".git/config").toString());
+        .containsSequence("--ro-bind", empty, workspace.resolve("corral.toml").toString());
+  }
+
+  @Test
+  void keepsAnAbsentGitDirectoryAbsent() throws IOException {
+    Files.delete(workspace.resolve(".git/hooks"));
+    Files.delete(workspace.resolve(".git"));
+    BwrapArguments.Result result = BwrapArguments.build(spec().build(), layout, List.of("true"));
+    assertThat(result.placeholders()).contains(workspace.resolve(".git"));
+    assertThat(result.args())
+        .containsSequence(
+            "--ro-bind", layout.emptyDir().toString(), workspace.resolve(".git").toString());
   }
 
   @Test

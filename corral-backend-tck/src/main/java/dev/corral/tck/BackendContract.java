@@ -263,25 +263,146 @@ public abstract class BackendContract extends SandboxFixture {
   }
 
   @Test
-  void gitAddAndCommitWorkWhileAbsentProtectedEntriesStayUnwritable() throws Exception {
-    // A fresh repository (made on the host: a .git created inside would be the sandbox's, hooks
-    // and all); .envrc, corral.toml, .vscode, ... are absent, so the sandbox sees placeholders.
-    Process init =
-        new ProcessBuilder("git", "init", "-q", workspace.toString())
-            .redirectErrorStream(true)
-            .start();
-    assertThat(init.waitFor()).isZero();
-    giveToWorkspaceOwner(workspace.resolve(".git"));
+  void gitCannotCommitInTheUsersCheckoutWhileAbsentProtectedEntriesStayUnwritable()
+      throws Exception {
+    // Mount mode keeps the whole .git read-only: agents that commit work in a clone.
+    hostRepository();
+    var before = tree(workspace.resolve(".git"));
     Run r =
         sandboxed(
-            "git add -A && git -c user.name=agent -c user.email=agent@corral.invalid"
-                + " commit -q -m work && git status --porcelain && echo committed;"
-                + " git ls-files; (echo evil > .envrc) 2>/dev/null && echo WROTE;"
-                + " git add -A && git status --porcelain; echo end");
-    assertThat(r.stdout()).as(r.toString()).isEqualTo("committed\nREADME\nend\n");
+            "git add -A; echo add=$?; git -c user.name=agent -c user.email=agent@corral.invalid"
+                + " commit -q --allow-empty -m work; echo commit=$?;"
+                + " (echo evil > .envrc) 2>/dev/null && echo WROTE; echo end");
+    assertThat(r.stdout()).as(r.toString()).doesNotContain("add=0", "commit=0", "WROTE");
+    assertThat(r.stdout()).contains("end");
+    assertThat(r.stderr()).as(r.toString()).contains("Read-only file system");
+    assertThat(tree(workspace.resolve(".git"))).isEqualTo(before);
     assertThat(workspace.resolve(".envrc")).doesNotExist();
     assertThat(workspace.resolve("corral.toml")).doesNotExist();
     assertThat(workspace.resolve(".vscode")).doesNotExist();
+  }
+
+  @Test
+  void cannotReplaceTheGitDirectory() throws Exception {
+    Path marker = temp.resolve("marker-replaced");
+    String plant =
+        "mv .git .git.orig && mkdir .git && cp -a .git.orig/. .git/ && "
+            + fsmonitor(".git/config", marker)
+            + "; echo rc=$?; rm -rf .git.orig 2>/dev/null; true";
+    assertGitTakeoverFails(plant, marker);
+    assertThat(workspace.resolve(".git.orig")).doesNotExist();
+  }
+
+  @Test
+  void cannotPointTheGitDirectoryAtAnotherCommonDir() throws Exception {
+    Path marker = temp.resolve("marker-commondir");
+    String plant =
+        "mkdir -p evil && cp -a .git/objects .git/refs .git/config evil/ && "
+            + fsmonitor("evil/config", marker)
+            + " && echo ../evil > .git/commondir; echo rc=$?";
+    assertGitTakeoverFails(plant, marker);
+    assertThat(workspace.resolve(".git/commondir")).doesNotExist();
+  }
+
+  @Test
+  void cannotAddASubmoduleThatTheHostGitWouldEnter() throws Exception {
+    Path marker = temp.resolve("marker-submodule");
+    String plant =
+        "git init -q sub && "
+            + fsmonitor("sub/.git/config", marker)
+            + " && git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),sub;"
+            + " echo rc=$?";
+    assertGitTakeoverFails(plant, marker);
+  }
+
+  /**
+   * Appends a {@code core.fsmonitor} that touches {@code marker} to the git config {@code file}.
+   */
+  private static String fsmonitor(String file, Path marker) {
+    return "printf '[core]\\n\\tfsmonitor = touch " + marker + "; false\\n' >> " + file;
+  }
+
+  /**
+   * Plants {@code plant} in a copy of a real repository on the host, where the user's {@code git
+   * status} runs it (the control), then in the sandbox, where it must fail and the host's {@code
+   * git status} afterwards must not run it.
+   */
+  private void assertGitTakeoverFails(String plant, Path marker) throws Exception {
+    hostRepository();
+    Path control = temp.resolve("control");
+    host(temp, "cp", "-a", workspace.toString(), control.toString());
+    host(control, "sh", "-c", plant);
+    host(control, "git", "status");
+    assertThat(marker).as("the plant works on an unprotected copy").exists();
+    Files.delete(marker);
+
+    var before = tree(workspace.resolve(".git"));
+    Run r = sandboxed(plant);
+    assertThat(r.stdout()).as(r.toString()).contains("rc=").doesNotContain("rc=0");
+    assertThat(tree(workspace.resolve(".git"))).isEqualTo(before);
+    host(workspace, "git", "status");
+    assertThat(marker).as("host git status ran what the sandbox planted").doesNotExist();
+  }
+
+  /** Makes the workspace a real repository with one commit, owned by the sandbox's user. */
+  private void hostRepository() throws Exception {
+    host(workspace, "git", "init", "-q");
+    host(workspace, "git", "add", "README");
+    host(
+        workspace,
+        "git",
+        "-c",
+        "user.name=user",
+        "-c",
+        "user.email=user@corral.invalid",
+        "commit",
+        "-q",
+        "-m",
+        "init");
+    giveToWorkspaceOwner(workspace.resolve(".git"));
+  }
+
+  /**
+   * Runs {@code command} on the host in {@code dir} and requires it to succeed; returns its output.
+   * Git trusts the repository whoever owns it (a backend may give it to another uid), so that a
+   * {@code git status} that runs nothing really looked at the repository.
+   */
+  private static String host(Path dir, String... command) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().put("GIT_CONFIG_COUNT", "1");
+    pb.environment().put("GIT_CONFIG_KEY_0", "safe.directory");
+    pb.environment().put("GIT_CONFIG_VALUE_0", "*");
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+    return out;
+  }
+
+  /** Every path under {@code dir} with its content (files) or kind, to compare before and after. */
+  private static java.util.Map<String, String> tree(Path dir) throws IOException {
+    var entries = new java.util.TreeMap<String, String>();
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.toList()) {
+        String key = dir.relativize(p).toString();
+        if (Files.isSymbolicLink(p)) {
+          entries.put(key, "link " + Files.readSymbolicLink(p));
+        } else if (Files.isRegularFile(p)) {
+          entries.put(
+              key,
+              java.util.HexFormat.of()
+                  .formatHex(
+                      java.security.MessageDigest.getInstance("SHA-256")
+                          .digest(Files.readAllBytes(p))));
+        } else {
+          entries.put(key, "dir");
+        }
+      }
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    return entries;
   }
 
   /** Hands what the test made as its own user to the workspace's owner (the sandbox's user). */

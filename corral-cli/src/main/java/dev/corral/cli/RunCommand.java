@@ -161,7 +161,7 @@ final class RunCommand implements Callable<Integer> {
         workspaces.create(
             workspace, options.id(), options.withChanges, options.label(), w -> warn(cl, w));
     SandboxSpec sandboxSpec =
-        options.toSpec(ctx, config, stdio, agent, clone.directory(), clone.mounts());
+        options.toSpec(ctx, config, stdio, agent, clone.directory(), clone.mounts(), true);
     RuntimeException failure = null;
     int code = 0;
     try {

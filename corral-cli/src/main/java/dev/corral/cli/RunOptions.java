@@ -40,8 +40,9 @@ final class RunOptions {
       names = "--workspace-mode",
       paramLabel = "MODE",
       description =
-          "mount: the sandbox writes the workspace in place; clone: it works in its own clone on"
-              + " branch corral/NAME, and changes come back through corral diff/merge/apply"
+          "mount: the sandbox writes the working tree in place (.git stays read-only, so git"
+              + " cannot commit); clone: it works in its own clone on branch corral/NAME, and"
+              + " changes come back through corral diff/merge/apply"
               + " (default: [workspace] mode, else mount).")
   @Nullable String workspaceMode;
 
@@ -213,17 +214,21 @@ final class RunOptions {
    */
   SandboxSpec toSpec(
       CliContext ctx, CorralConfig config, Stdio stdio, @Nullable AgentLaunch agent) {
-    return toSpec(ctx, config, stdio, agent, workspace(ctx), List.of());
+    return toSpec(ctx, config, stdio, agent, workspace(ctx), List.of(), false);
   }
 
-  /** Like {@link #toSpec(CliContext, CorralConfig, Stdio, AgentLaunch)} on another workspace. */
+  /**
+   * Like {@link #toSpec(CliContext, CorralConfig, Stdio, AgentLaunch)} on another workspace; in a
+   * {@code clone} the sandbox may write {@code .git} (all but its hooks and config).
+   */
   SandboxSpec toSpec(
       CliContext ctx,
       CorralConfig config,
       Stdio stdio,
       @Nullable AgentLaunch agent,
       HostPath workspace,
-      List<Mount> extraMounts) {
+      List<Mount> extraMounts,
+      boolean clone) {
     if (lockdown && agent == null) {
       throw new UsageException(
           "--lockdown needs an agent preset", "name one, e.g. corral run --lockdown claude");
@@ -255,7 +260,10 @@ final class RunOptions {
         SandboxSpec.builder(id, workspace)
             .command(argv.isEmpty() ? LoginShell.command(ctx.env()) : argv)
             .env(lockdown ? Map.of() : config.env())
-            .filesystem(FilesystemPolicy.defaults(home, hidden))
+            .filesystem(
+                clone
+                    ? FilesystemPolicy.defaults(home, hidden).forClone()
+                    : FilesystemPolicy.defaults(home, hidden))
             .limits(resources)
             .network(network(config, agent))
             .stdio(stdio)

@@ -52,8 +52,20 @@ public record FilesystemPolicy(List<HostPath> hidden, List<String> protectedInWo
           "snap/firefox",
           "snap/chromium");
 
-  /** Workspace entries that stay read-only inside the sandbox. */
+  /**
+   * Workspace entries that stay read-only inside a sandbox that works on the user's own checkout
+   * (mount mode). The whole {@code .git} (a directory or a gitfile): the user's next {@code git
+   * status} there reads its config, index, {@code commondir} and submodule gitlinks, so any
+   * writable part of it lets the sandbox run code on the host.
+   */
   public static final List<String> PROTECTED_IN_WORKSPACE =
+      List.of(".git", "corral.toml", ".envrc", ".vscode", ".idea", ".husky");
+
+  /**
+   * Workspace entries that stay read-only in a sandbox that works in its own clone: git there must
+   * commit, and the host never runs git in the clone, so only the hooks and config are kept.
+   */
+  public static final List<String> PROTECTED_IN_CLONE =
       List.of(".git/hooks", ".git/config", "corral.toml", ".envrc", ".vscode", ".idea", ".husky");
 
   public FilesystemPolicy {
@@ -73,5 +85,22 @@ public record FilesystemPolicy(List<HostPath> hidden, List<String> protectedInWo
     BROWSER_PROFILES.forEach(p -> hidden.add(home.resolve(p)));
     hidden.addAll(extraHidden);
     return new FilesystemPolicy(hidden, PROTECTED_IN_WORKSPACE);
+  }
+
+  /**
+   * This policy for a sandbox that works in its own clone: a protected {@code .git} becomes its
+   * hooks and config, so that git can commit there.
+   */
+  public FilesystemPolicy forClone() {
+    var entries = new java.util.ArrayList<String>();
+    for (String p : protectedInWorkspace) {
+      if (p.equals(".git")) {
+        entries.add(".git/hooks");
+        entries.add(".git/config");
+      } else {
+        entries.add(p);
+      }
+    }
+    return new FilesystemPolicy(hidden, entries.stream().distinct().toList());
   }
 }

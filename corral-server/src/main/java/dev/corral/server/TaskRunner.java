@@ -318,7 +318,9 @@ final class TaskRunner implements AutoCloseable {
             .command(agent.command())
             .env(agent.env())
             .filesystem(
-                FilesystemPolicy.defaults(HostPath.of(System.getProperty("user.home")), hidden))
+                // The task's own clone: git in it must commit (hooks and config stay read-only).
+                FilesystemPolicy.defaults(HostPath.of(System.getProperty("user.home")), hidden)
+                    .forClone())
             .limits(spec.limits().orElse(dev.corral.core.ResourceLimits.DEFAULT))
             .network(network(id, spec, agent.egress()))
             .stdio(Stdio.PIPE)
