@@ -41,9 +41,12 @@ final class SandboxRegistry implements AutoCloseable {
     this.removed = action;
   }
 
-  SandboxRegistry(Engine engine, Path dataDir) {
+  private final PromptWatchers prompts;
+
+  SandboxRegistry(Engine engine, Path dataDir, PromptWatchers prompts) {
     this.engine = engine;
     this.root = dataDir.resolve("sandboxes");
+    this.prompts = prompts;
   }
 
   LiveSandbox create(SandboxRequest request) {
@@ -84,7 +87,7 @@ final class SandboxRegistry implements AutoCloseable {
                   new AppendLog(root.resolve(name).resolve("log")));
           return started[0];
         });
-    started[0].watch();
+    started[0].watch(prompts);
     return started[0];
   }
 
@@ -155,8 +158,10 @@ final class SandboxRegistry implements AutoCloseable {
     return (int) sandboxes.values().stream().filter(LiveSandbox::running).count();
   }
 
+  /** Kills every sandbox and stops the prompt watchers (their pending prompts are withdrawn). */
   @Override
   public void close() {
+    prompts.close();
     RuntimeException failure = null;
     for (LiveSandbox sandbox : sandboxes.values()) {
       try {
