@@ -107,18 +107,28 @@ final class SandboxRegistry implements AutoCloseable {
         .command(command)
         .env(request.env() == null ? Map.of() : request.env())
         .limits(resourceLimits)
-        .network(
-            allow.isEmpty()
-                ? NetworkMode.NONE
-                : new NetworkMode.Filtered(
-                    new EgressRules(
-                        List.of(
-                            new EgressRules.Layer(
-                                "sandbox " + id, EgressRules.Kind.COMMAND_LINE, allow, deny)),
-                        Map.of())))
+        .network(network(id, allow, deny, Boolean.TRUE.equals(request.egressAsk())))
         .stdio(tty ? Stdio.TTY : Stdio.PIPE)
         .timeout(timeout == null ? null : Duration.ofSeconds(timeout))
         .build();
+  }
+
+  /**
+   * No network without allow rules or ask mode; otherwise the gateway filters with the request's
+   * rules, and in ask mode holds what no rule decides while a human is asked.
+   */
+  private static NetworkMode network(
+      SandboxId id, List<String> allow, List<String> deny, boolean ask) {
+    if (allow.isEmpty() && !ask) {
+      return NetworkMode.NONE;
+    }
+    EgressRules rules =
+        new EgressRules(
+            List.of(
+                new EgressRules.Layer("sandbox " + id, EgressRules.Kind.COMMAND_LINE, allow, deny)),
+            Map.of());
+    return new NetworkMode.Filtered(
+        ask ? rules.withAsk(Optional.of(EgressRules.DEFAULT_ASK_HOLD)) : rules);
   }
 
   List<LiveSandbox> list() {

@@ -203,6 +203,7 @@ class DashboardBrowserTest {
             null,
             null,
             null,
+            null,
             null));
     try {
       browser.open(url("/ui/#/sandboxes/" + name));

@@ -61,6 +61,7 @@ class SandboxApiTest {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -195,6 +196,7 @@ class SandboxApiTest {
             null,
             null,
             null,
+            null,
             null));
     Screen controller = new Screen();
     Screen viewer = new Screen();
@@ -235,6 +237,7 @@ class SandboxApiTest {
             null,
             null,
             null,
+            null,
             null));
     try {
       ApprovalView prompt = awaitPrompt("asker");
@@ -261,6 +264,7 @@ class SandboxApiTest {
             workspace("quitter").toString(),
             List.of("sh", "-c", "printf 'Overwrite file? [y/N] '; read -r a"),
             true,
+            null,
             null,
             null,
             null,
