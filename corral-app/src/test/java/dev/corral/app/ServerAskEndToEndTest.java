@@ -7,6 +7,8 @@ import dev.corral.api.ApprovalAnswerRequest;
 import dev.corral.api.ApprovalView;
 import dev.corral.api.LogEnd;
 import dev.corral.api.SandboxRequest;
+import dev.corral.api.TaskRequest;
+import dev.corral.api.TaskView;
 import dev.corral.client.CorralClient;
 import dev.corral.core.CorralDirs;
 import dev.corral.core.EventSink;
@@ -200,6 +202,46 @@ class ServerAskEndToEndTest {
     } finally {
       client.removeSandbox("plain");
     }
+  }
+
+  @Test
+  void aTaskWithEgressAskAsksForItsHostToo() throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("repo"));
+    Files.writeString(repo.resolve("README"), "hello\n");
+    git(repo, "init", "--quiet", "--initial-branch=main");
+    git(repo, "add", "README");
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "--quiet", "-m", "1");
+    TaskView task =
+        client.submit(
+            new TaskRequest(
+                repo.toString(),
+                null,
+                "shell",
+                fetch("ask.test"),
+                null,
+                null,
+                null,
+                null,
+                60L,
+                null,
+                true));
+
+    ApprovalView allow = awaitHost("ask.test");
+    assertThat(allow.sandbox()).isEqualTo(task.id());
+    client.answer(allow.id(), new ApprovalAnswerRequest("allow-once", null, null));
+
+    StringBuilder seen = new StringBuilder();
+    client.follow(task.id(), 0, c -> seen.append(c.text()));
+    assertThat(seen.toString()).contains("hello from upstream /x\n");
+    assertThat(client.task(task.id()).state()).isEqualTo("succeeded");
+  }
+
+  private static void git(Path dir, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
   }
 
   private ApprovalView awaitHost(String host) throws InterruptedException {

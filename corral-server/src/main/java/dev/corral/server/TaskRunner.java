@@ -300,7 +300,7 @@ final class TaskRunner implements AutoCloseable {
   }
 
   private static NetworkMode network(TaskId id, TaskSpec spec) {
-    if (spec.allow().isEmpty()) {
+    if (spec.allow().isEmpty() && !spec.egressAsk()) {
       return NetworkMode.NONE;
     }
     return new NetworkMode.Filtered(
@@ -308,7 +308,8 @@ final class TaskRunner implements AutoCloseable {
             List.of(
                 new EgressRules.Layer(
                     "task " + id, EgressRules.Kind.COMMAND_LINE, spec.allow(), spec.deny())),
-            Map.of()));
+            Map.of(),
+            spec.egressAsk() ? Optional.of(EgressRules.DEFAULT_ASK_HOLD) : Optional.empty()));
   }
 
   private void appendLine(TaskId id, String line) {
