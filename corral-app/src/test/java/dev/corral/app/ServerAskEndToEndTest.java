@@ -7,8 +7,8 @@ import dev.corral.api.ApprovalAnswerRequest;
 import dev.corral.api.ApprovalView;
 import dev.corral.api.LogEnd;
 import dev.corral.api.SandboxRequest;
-import dev.corral.api.TaskRequest;
 import dev.corral.api.TaskView;
+import dev.corral.cli.CliStreams;
 import dev.corral.client.CorralClient;
 import dev.corral.core.CorralDirs;
 import dev.corral.core.EventSink;
@@ -23,6 +23,9 @@ import dev.corral.server.ServerConfig;
 import dev.corral.server.ShellAgent;
 import dev.corral.store.SqliteStore;
 import dev.corral.tck.Capability;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Ask mode end to end, composed like {@code corral server} composes it: the server's approval queue
@@ -55,6 +59,7 @@ class ServerAskEndToEndTest {
   private CorralServer server;
   private CorralClient client;
   private int port;
+  private Path data;
 
   @BeforeEach
   void start() throws Exception {
@@ -90,7 +95,7 @@ class ServerAskEndToEndTest {
                     ? Optional.empty()
                     : AddressCheck.refusal(address, privateTargets));
     egress.resolve(Map.of("ask.test", "127.0.0.2", "nope.test", "127.0.0.2"));
-    Path data = Files.createDirectories(tmp.resolve("server"));
+    data = Files.createDirectories(tmp.resolve("server"));
     store = SqliteStore.open(data.resolve("store.db"), true);
     // As ServerCommand does it: one queue, handed to the gateway through the slot.
     ApprovalQueue approvals = ApprovalQueue.open(store, ApprovalSettings.DEFAULT);
@@ -211,20 +216,36 @@ class ServerAskEndToEndTest {
     git(repo, "init", "--quiet", "--initial-branch=main");
     git(repo, "add", "README");
     git(repo, "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "--quiet", "-m", "1");
-    TaskView task =
-        client.submit(
-            new TaskRequest(
-                repo.toString(),
-                null,
-                "shell",
-                fetch("ask.test"),
-                null,
-                null,
-                null,
-                null,
-                60L,
-                null,
-                true));
+    // Submitted the way a user does it: `corral task submit --egress-ask`.
+    String[] args = {
+      "task",
+      "submit",
+      "--server",
+      "http://127.0.0.1:" + server.port(),
+      "--token-file",
+      CorralServer.tokenFile(data).toString(),
+      "--agent",
+      "shell",
+      "--prompt",
+      fetch("ask.test"),
+      "--timeout",
+      "60s",
+      "--egress-ask"
+    };
+    CommandLine cli =
+        Main.commandLine(
+            CorralDirs.from(Map.of(), HostPath.of(tmp.resolve("home"))),
+            Map.of("PATH", "/usr/bin:/bin"),
+            HostPath.of(repo),
+            CliStreams.piped(new ByteArrayInputStream(new byte[0])),
+            List.of(args));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    assertThat(code).as(err.toString()).isZero();
+    TaskView task = client.task(out.toString().strip());
 
     ApprovalView allow = awaitHost("ask.test");
     assertThat(allow.sandbox()).isEqualTo(task.id());
