@@ -26,7 +26,7 @@ final class LiveSandbox {
   private final AppendLog log;
   private final CountDownLatch ended = new CountDownLatch(1);
   private final AtomicReference<@Nullable String> controller = new AtomicReference<>();
-  private final Object inputLock = new Object();
+  private final TerminalInput input;
   private volatile @Nullable SandboxOutcome outcome;
   private volatile boolean stopped;
 
@@ -36,6 +36,7 @@ final class LiveSandbox {
     this.sandbox = sandbox;
     this.created = created;
     this.log = log;
+    this.input = new TerminalInput(() -> sandbox.process().stdin());
   }
 
   /**
@@ -44,8 +45,7 @@ final class LiveSandbox {
    */
   void watch(PromptWatchers prompts) {
     OutputStream out = log.appender();
-    PromptWatcher watcher =
-        spec.stdio() == Stdio.TTY ? prompts.watch(name(), new TerminalInput()) : null;
+    PromptWatcher watcher = spec.stdio() == Stdio.TTY ? prompts.watch(name(), input) : null;
     Thread stdout = Thread.ofVirtual().start(() -> pump(sandbox.process().stdout(), out, watcher));
     Thread stderr =
         spec.stdio() == Stdio.TTY
@@ -100,24 +100,7 @@ final class LiveSandbox {
    * @throws IOException if the sandbox's input is closed (it ended)
    */
   void input(byte[] bytes) throws IOException {
-    synchronized (inputLock) {
-      OutputStream stdin = sandbox.process().stdin();
-      stdin.write(bytes);
-      stdin.flush();
-    }
-  }
-
-  /** The terminal's input as a stream whose every write goes through {@link #input}. */
-  private final class TerminalInput extends OutputStream {
-    @Override
-    public void write(int b) throws IOException {
-      input(new byte[] {(byte) b});
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      input(java.util.Arrays.copyOfRange(b, off, off + len));
-    }
+    input.write(bytes);
   }
 
   String name() {
