@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param workspace absolute path of the directory the sandbox may write
  * @param command the command; an interactive login shell when absent (give {@code tty: true})
  * @param tty run under a pseudo-terminal (for {@code /terminal})
+ * @param egressAsk ask mode: a request no rule decides is held while a human is asked (a host
+ *     approval) instead of being denied
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SandboxRequest(
@@ -24,4 +26,5 @@ public record SandboxRequest(
     @Nullable List<String> allow,
     @Nullable List<String> deny,
     @Nullable TaskLimits limits,
-    @Nullable Long timeoutSeconds) {}
+    @Nullable Long timeoutSeconds,
+    @Nullable Boolean egressAsk) {}

@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param deny egress rules denied for this task
  * @param timeoutSeconds wall-clock limit of the agent run
  * @param artifacts glob patterns of workspace files kept as results, e.g. {@code dist/**}
+ * @param egressAsk ask mode: a request no egress rule decides is held while a human answers a host
+ *     approval, instead of being denied
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskRequest(
@@ -28,7 +30,23 @@ public record TaskRequest(
     @Nullable List<String> deny,
     @Nullable TaskLimits limits,
     @Nullable Long timeoutSeconds,
-    @Nullable List<String> artifacts) {
+    @Nullable List<String> artifacts,
+    @Nullable Boolean egressAsk) {
+
+  /** A request without ask mode. */
+  public TaskRequest(
+      String repo,
+      @Nullable String ref,
+      String agent,
+      String prompt,
+      @Nullable String backend,
+      @Nullable List<String> allow,
+      @Nullable List<String> deny,
+      @Nullable TaskLimits limits,
+      @Nullable Long timeoutSeconds,
+      @Nullable List<String> artifacts) {
+    this(repo, ref, agent, prompt, backend, allow, deny, limits, timeoutSeconds, artifacts, null);
+  }
 
   /** A request with only the required fields. */
   public static TaskRequest of(String repo, String agent, String prompt) {

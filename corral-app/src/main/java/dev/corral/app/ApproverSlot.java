@@ -22,6 +22,12 @@ final class ApproverSlot implements ApprovalGate {
     target = ApprovalGate.DENY;
   }
 
+  /** Empty (no server in this process): denials say that nobody was there to ask. */
+  @Override
+  public boolean present() {
+    return target.present();
+  }
+
   @Override
   public CompletableFuture<ApprovalAnswer> open(ApprovalRequest request, Duration timeout) {
     return target.open(request, timeout);

@@ -13,6 +13,7 @@ import dev.corral.core.HostPath;
 import dev.corral.core.SandboxException;
 import dev.corral.core.SandboxId;
 import dev.corral.egress.AddressCheck;
+import dev.corral.egress.AddressGuard;
 import dev.corral.egress.AskMode;
 import dev.corral.egress.AuditSink;
 import dev.corral.egress.EgressGateway;
@@ -52,6 +53,7 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
   private final CorralDirs dirs;
   private final TomlConfigSource config;
   private final ApprovalGate approvals;
+  private final AddressGuard guard;
   private final Map<String, List<InetAddress>> overrides = new ConcurrentHashMap<>();
   private final Map<SandboxId, Set<String>> denied = new ConcurrentHashMap<>();
   private @Nullable EgressGateway gateway;
@@ -65,9 +67,27 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
 
   /** A gateway whose sandboxes in ask mode open approvals through {@code approvals}. */
   GatewayEgress(CorralDirs dirs, TomlConfigSource config, ApprovalGate approvals) {
+    this(dirs, config, approvals, AddressCheck::refusal);
+  }
+
+  /**
+   * As {@link #GatewayEgress(CorralDirs, TomlConfigSource, ApprovalGate)} with {@code guard}
+   * vetting resolved addresses (tests let one 127.0.0.x address stand in for a public host).
+   */
+  GatewayEgress(
+      CorralDirs dirs, TomlConfigSource config, ApprovalGate approvals, AddressGuard guard) {
     this.dirs = dirs;
     this.config = config;
     this.approvals = approvals;
+    this.guard = guard;
+  }
+
+  /**
+   * Adds resolver overrides ({@code host -> address}) for every sandbox of this process, as the
+   * {@code [network] resolve} of a sandbox's rules does.
+   */
+  void resolve(Map<String, String> hosts) {
+    addOverrides(new EgressRules(List.of(), hosts));
   }
 
   @Override
@@ -223,9 +243,7 @@ final class GatewayEgress implements EgressPort, AutoCloseable {
             noteDenied(record);
           };
       Resolver resolver = new OverrideResolver(overrides, new SystemResolver());
-      gateway =
-          EgressGateway.start(
-              resolver, AddressCheck::refusal, sink, GatewaySettings.defaults(), approvals);
+      gateway = EgressGateway.start(resolver, guard, sink, GatewaySettings.defaults(), approvals);
     }
     return gateway;
   }

@@ -119,6 +119,12 @@ final class TaskCommand implements Runnable {
     List<String> artifacts = new ArrayList<>();
 
     @Option(
+        names = "--egress-ask",
+        description =
+            "Hold requests no rule decides and ask for approval (corral approvals) instead of denying them.")
+    boolean egressAsk;
+
+    @Option(
         names = {"-f", "--follow"},
         description = "Stream the log until the task ends.")
     boolean follow;
@@ -155,7 +161,8 @@ final class TaskCommand implements Runnable {
               deny,
               memory == null ? null : new TaskLimits(memory, null, null),
               seconds,
-              artifacts);
+              artifacts,
+              egressAsk ? Boolean.TRUE : null);
       CorralClient client = server.client(ctx);
       TaskView task = ServerOptions.call(() -> client.submit(request));
       PrintWriter out = spec.commandLine().getOut();

@@ -20,4 +20,14 @@ public interface ApprovalGate {
    * agent moved on, the sandbox is gone).
    */
   CompletableFuture<ApprovalAnswer> open(ApprovalRequest request, Duration timeout);
+
+  /**
+   * Whether anybody can answer right now: false for {@link #DENY} (and for a gate that forwards to
+   * it), so a denial can say that nobody was there rather than that a human said no.
+   */
+  // Identity on purpose: DENY is the "nobody is there" gate.
+  @SuppressWarnings("ReferenceEquality")
+  default boolean present() {
+    return this != DENY;
+  }
 }

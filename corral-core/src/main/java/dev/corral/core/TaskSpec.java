@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param limits resource limits; empty for the configured defaults
  * @param timeout wall-clock limit of the agent run; empty for none
  * @param artifacts glob patterns (relative to the workspace) of files to keep as results
+ * @param egressAsk ask mode: a request no egress rule decides is held while a human answers a host
+ *     approval, instead of being denied
  */
 public record TaskSpec(
     String repo,
@@ -27,7 +29,8 @@ public record TaskSpec(
     List<String> deny,
     Optional<ResourceLimits> limits,
     Optional<Duration> timeout,
-    List<String> artifacts) {
+    List<String> artifacts,
+    boolean egressAsk) {
 
   public TaskSpec {
     if (repo.isBlank()) {
@@ -45,5 +48,20 @@ public record TaskSpec(
     allow = List.copyOf(allow);
     deny = List.copyOf(deny);
     artifacts = List.copyOf(artifacts);
+  }
+
+  /** A task without ask mode. */
+  public TaskSpec(
+      String repo,
+      Optional<String> ref,
+      String agent,
+      String prompt,
+      Optional<String> backend,
+      List<String> allow,
+      List<String> deny,
+      Optional<ResourceLimits> limits,
+      Optional<Duration> timeout,
+      List<String> artifacts) {
+    this(repo, ref, agent, prompt, backend, allow, deny, limits, timeout, artifacts, false);
   }
 }

@@ -43,20 +43,16 @@ final class Asker {
   private final ApprovalGate gate;
   private final AskMode.@Nullable Ask mode;
   private final Executor executor;
-  private final boolean noApprover;
   private final Map<String, Pending> pending = new HashMap<>();
   private final List<EgressRule> always = new ArrayList<>();
   private volatile RulePolicy remembered = RulePolicy.of(List.of());
 
-  // Identity on purpose: ApprovalGate.DENY is the "nobody is there" gate, which the denial names.
-  @SuppressWarnings("ReferenceEquality")
   private Asker(
       SandboxId sandbox, ApprovalGate gate, AskMode.@Nullable Ask mode, Executor executor) {
     this.sandbox = sandbox;
     this.gate = gate;
     this.mode = mode;
     this.executor = executor;
-    this.noApprover = gate == ApprovalGate.DENY;
   }
 
   static Asker of(SandboxId sandbox, ApprovalGate gate, AskMode mode, Executor executor) {
@@ -193,7 +189,7 @@ final class Asker {
                   + target
                   + " and nobody approved it within "
                   + humane(Objects.requireNonNull(mode).hold()));
-      case ApprovalAnswer.Deny deny when noApprover ->
+      case ApprovalAnswer.Deny deny when !gate.present() ->
           new Denied(
               NO_APPROVER,
               "no rule allows "

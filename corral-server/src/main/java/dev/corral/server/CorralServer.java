@@ -124,7 +124,8 @@ public final class CorralServer implements AutoCloseable {
     TaskRunner runner =
         new TaskRunner(store, engine, workspaces, agents, files, metrics, config.concurrency());
     holder[0] = runner;
-    SandboxRegistry sandboxes = new SandboxRegistry(engine, config.dataDir());
+    SandboxRegistry sandboxes =
+        new SandboxRegistry(engine, config.dataDir(), new PromptWatchers(approvals));
     registryHolder[0] = sandboxes;
     approvals.decideMergesWith(new TaskMerges(store, workspaces));
     runner.onSucceededWithChanges(id -> openMerge(approvals, id));

@@ -4,6 +4,7 @@ import dev.corral.api.SandboxView;
 import dev.corral.core.SandboxOutcome;
 import dev.corral.core.SandboxSpec;
 import dev.corral.core.Stdio;
+import dev.corral.engine.PromptWatcher;
 import dev.corral.engine.Sandbox;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,7 @@ final class LiveSandbox {
   private final AppendLog log;
   private final CountDownLatch ended = new CountDownLatch(1);
   private final AtomicReference<@Nullable String> controller = new AtomicReference<>();
+  private final TerminalInput input;
   private volatile @Nullable SandboxOutcome outcome;
   private volatile boolean stopped;
 
@@ -34,16 +36,21 @@ final class LiveSandbox {
     this.sandbox = sandbox;
     this.created = created;
     this.log = log;
+    this.input = new TerminalInput(() -> sandbox.process().stdin());
   }
 
-  /** Starts copying output to the log and waiting for the end. */
-  void watch() {
+  /**
+   * Starts copying output to the log and waiting for the end. A sandbox with a terminal also gets a
+   * prompt watcher from {@code prompts}, fed the same output and stopped when the sandbox ends.
+   */
+  void watch(PromptWatchers prompts) {
     OutputStream out = log.appender();
-    Thread stdout = Thread.ofVirtual().start(() -> pump(sandbox.process().stdout(), out));
+    PromptWatcher watcher = spec.stdio() == Stdio.TTY ? prompts.watch(name(), input) : null;
+    Thread stdout = Thread.ofVirtual().start(() -> pump(sandbox.process().stdout(), out, watcher));
     Thread stderr =
         spec.stdio() == Stdio.TTY
             ? null
-            : Thread.ofVirtual().start(() -> pump(sandbox.process().stderr(), out));
+            : Thread.ofVirtual().start(() -> pump(sandbox.process().stderr(), out, null));
     Thread.ofVirtual()
         .name("corral-sandbox-" + spec.id())
         .start(
@@ -57,6 +64,9 @@ final class LiveSandbox {
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               } finally {
+                if (watcher != null) {
+                  prompts.stop(watcher);
+                }
                 try {
                   out.close();
                 } catch (IOException e) {
@@ -68,16 +78,29 @@ final class LiveSandbox {
             });
   }
 
-  private static void pump(InputStream in, OutputStream out) {
+  private static void pump(InputStream in, OutputStream out, @Nullable PromptWatcher watcher) {
     byte[] buffer = new byte[16 * 1024];
     try (in) {
       int n;
       while ((n = in.read(buffer)) > 0) {
         out.write(buffer, 0, n);
+        if (watcher != null) {
+          watcher.output(buffer, 0, n);
+        }
       }
     } catch (IOException e) {
       // The sandbox ended; what was read is in the log.
     }
+  }
+
+  /**
+   * Types {@code bytes} into the sandbox's terminal. One write at a time: the controlling client's
+   * keys and the prompt watcher's answers never interleave mid-write.
+   *
+   * @throws IOException if the sandbox's input is closed (it ended)
+   */
+  void input(byte[] bytes) throws IOException {
+    input.write(bytes);
   }
 
   String name() {

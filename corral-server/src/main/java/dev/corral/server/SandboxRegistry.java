@@ -41,9 +41,12 @@ final class SandboxRegistry implements AutoCloseable {
     this.removed = action;
   }
 
-  SandboxRegistry(Engine engine, Path dataDir) {
+  private final PromptWatchers prompts;
+
+  SandboxRegistry(Engine engine, Path dataDir, PromptWatchers prompts) {
     this.engine = engine;
     this.root = dataDir.resolve("sandboxes");
+    this.prompts = prompts;
   }
 
   LiveSandbox create(SandboxRequest request) {
@@ -84,7 +87,7 @@ final class SandboxRegistry implements AutoCloseable {
                   new AppendLog(root.resolve(name).resolve("log")));
           return started[0];
         });
-    started[0].watch();
+    started[0].watch(prompts);
     return started[0];
   }
 
@@ -104,18 +107,28 @@ final class SandboxRegistry implements AutoCloseable {
         .command(command)
         .env(request.env() == null ? Map.of() : request.env())
         .limits(resourceLimits)
-        .network(
-            allow.isEmpty()
-                ? NetworkMode.NONE
-                : new NetworkMode.Filtered(
-                    new EgressRules(
-                        List.of(
-                            new EgressRules.Layer(
-                                "sandbox " + id, EgressRules.Kind.COMMAND_LINE, allow, deny)),
-                        Map.of())))
+        .network(network(id, allow, deny, Boolean.TRUE.equals(request.egressAsk())))
         .stdio(tty ? Stdio.TTY : Stdio.PIPE)
         .timeout(timeout == null ? null : Duration.ofSeconds(timeout))
         .build();
+  }
+
+  /**
+   * No network without allow rules or ask mode; otherwise the gateway filters with the request's
+   * rules, and in ask mode holds what no rule decides while a human is asked.
+   */
+  private static NetworkMode network(
+      SandboxId id, List<String> allow, List<String> deny, boolean ask) {
+    if (allow.isEmpty() && !ask) {
+      return NetworkMode.NONE;
+    }
+    EgressRules rules =
+        new EgressRules(
+            List.of(
+                new EgressRules.Layer("sandbox " + id, EgressRules.Kind.COMMAND_LINE, allow, deny)),
+            Map.of());
+    return new NetworkMode.Filtered(
+        ask ? rules.withAsk(Optional.of(EgressRules.DEFAULT_ASK_HOLD)) : rules);
   }
 
   List<LiveSandbox> list() {
@@ -155,8 +168,10 @@ final class SandboxRegistry implements AutoCloseable {
     return (int) sandboxes.values().stream().filter(LiveSandbox::running).count();
   }
 
+  /** Kills every sandbox and stops the prompt watchers (their pending prompts are withdrawn). */
   @Override
   public void close() {
+    prompts.close();
     RuntimeException failure = null;
     for (LiveSandbox sandbox : sandboxes.values()) {
       try {

@@ -6,7 +6,6 @@ import dev.corral.core.SandboxOutcome;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -89,10 +88,8 @@ final class SandboxTerminal {
   }
 
   private static void input(LiveSandbox sandbox, byte[] bytes) {
-    OutputStream stdin = sandbox.sandbox().process().stdin();
     try {
-      stdin.write(bytes);
-      stdin.flush();
+      sandbox.input(bytes);
     } catch (IOException e) {
       // The sandbox ended; the follower closes the socket.
     }

@@ -384,8 +384,11 @@ final class TaskRunner implements AutoCloseable {
                 agent,
                 new EgressRules.Layer(
                     "task " + id, EgressRules.Kind.COMMAND_LINE, spec.allow(), spec.deny())),
-            Map.of());
-    return rules.allowsAnything() ? new NetworkMode.Filtered(rules) : NetworkMode.NONE;
+            Map.of(),
+            spec.egressAsk() ? Optional.of(EgressRules.DEFAULT_ASK_HOLD) : Optional.empty());
+    return rules.allowsAnything() || spec.egressAsk()
+        ? new NetworkMode.Filtered(rules)
+        : NetworkMode.NONE;
   }
 
   private void appendLine(TaskId id, String line) {

@@ -34,7 +34,8 @@ final class TaskViews {
         strings(request.deny(), "deny"),
         Optional.ofNullable(request.limits()).map(TaskViews::limits),
         Optional.ofNullable(timeout).map(Duration::ofSeconds),
-        strings(request.artifacts(), "artifacts"));
+        strings(request.artifacts(), "artifacts"),
+        Boolean.TRUE.equals(request.egressAsk()));
   }
 
   static ResourceLimits limits(TaskLimits limits) {

@@ -202,6 +202,7 @@ class DashboardBrowserTest {
             null,
             null,
             null,
+            null,
             null));
     try {
       browser.open(url("/ui/#/sandboxes/" + name));

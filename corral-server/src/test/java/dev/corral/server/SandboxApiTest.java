@@ -3,6 +3,8 @@ package dev.corral.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.corral.api.ApprovalAnswerRequest;
+import dev.corral.api.ApprovalView;
 import dev.corral.api.ExecEvent;
 import dev.corral.api.LogEnd;
 import dev.corral.api.SandboxRequest;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -53,6 +56,7 @@ class SandboxApiTest {
         workspace.toString(),
         List.of("sh", "-c", script),
         false,
+        null,
         null,
         null,
         null,
@@ -192,6 +196,7 @@ class SandboxApiTest {
             null,
             null,
             null,
+            null,
             null));
     Screen controller = new Screen();
     Screen viewer = new Screen();
@@ -217,6 +222,80 @@ class SandboxApiTest {
     } finally {
       client.removeSandbox("tty");
     }
+  }
+
+  @Test
+  void aPromptInATerminalBecomesAnApprovalAndItsAnswerIsTyped() throws Exception {
+    client.createSandbox(
+        new SandboxRequest(
+            "asker",
+            workspace("asker").toString(),
+            List.of("sh", "-c", "printf 'Continue? (y/n) '; read -r a; echo \"read:[$a]\""),
+            true,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
+    try {
+      ApprovalView prompt = awaitPrompt("asker");
+      assertThat(prompt.question()).contains("Continue? (y/n)");
+      assertThat(prompt.screen()).contains("Continue? (y/n)");
+
+      client.answer(prompt.id(), new ApprovalAnswerRequest("text", null, "y"));
+
+      StringBuilder seen = new StringBuilder();
+      LogEnd end = client.followSandbox("asker", 0, c -> seen.append(c.text()));
+      assertThat(end.state()).isEqualTo("exited");
+      assertThat(seen.toString()).contains("read:[y]");
+      assertThat(client.approval(prompt.id()).state()).isEqualTo("answered");
+    } finally {
+      client.removeSandbox("asker");
+    }
+  }
+
+  @Test
+  void aPromptIsWithdrawnWhenTheSandboxEndsUnanswered() throws Exception {
+    client.createSandbox(
+        new SandboxRequest(
+            "quitter",
+            workspace("quitter").toString(),
+            List.of("sh", "-c", "printf 'Overwrite file? [y/N] '; read -r a"),
+            true,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
+    try {
+      ApprovalView prompt = awaitPrompt("quitter");
+      client.stopSandbox("quitter");
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (client.approval(prompt.id()).state().equals("pending")
+          && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(client.approval(prompt.id()).state()).isNotEqualTo("pending");
+    } finally {
+      client.removeSandbox("quitter");
+    }
+  }
+
+  private static ApprovalView awaitPrompt(String sandbox) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ApprovalView view : client.approvals(Optional.of("pending"), 100).approvals()) {
+        if (view.kind().equals("prompt") && view.sandbox().equals(sandbox)) {
+          return view;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no prompt approval for " + sandbox + " within 30 s");
   }
 
   static final class Screen implements TerminalSession.Listener {

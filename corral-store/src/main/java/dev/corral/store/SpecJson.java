@@ -44,6 +44,9 @@ final class SpecJson {
             });
     spec.timeout().ifPresent(timeout -> node.put("timeoutMillis", timeout.toMillis()));
     strings(node.putArray("artifacts"), spec.artifacts());
+    if (spec.egressAsk()) {
+      node.put("egressAsk", true);
+    }
     return node.toString();
   }
 
@@ -78,7 +81,8 @@ final class SpecJson {
         node.has("timeoutMillis")
             ? Optional.of(Duration.ofMillis(node.path("timeoutMillis").asLong()))
             : Optional.empty(),
-        strings(node.path("artifacts")));
+        strings(node.path("artifacts")),
+        node.path("egressAsk").asBoolean(false));
   }
 
   private static Optional<String> text(JsonNode node, String field) {

@@ -93,7 +93,8 @@ class SqliteStoreTest {
                     ResourceLimits.parseSize("1g"),
                     512)),
             Optional.of(Duration.ofMinutes(20)),
-            List.of("dist/**", "*.log"));
+            List.of("dist/**", "*.log"),
+            true);
     TaskId id = TaskId.random();
     Instant created = Instant.ofEpochMilli(1_700_000_000_123L);
     try (SqliteStore store = SqliteStore.open(db(), true)) {
