@@ -25,9 +25,9 @@ import picocli.CommandLine.Spec;
     name = "ls",
     mixinStandardHelpOptions = true,
     description = {
-      "List sandboxes of every backend and clone workspaces, one row per sandbox name:",
-      "state, backend, and for clone workspaces the branch, commits ahead of and behind your",
-      "HEAD, and changed files. A sandbox's state wins over its workspace's (running, paused)."
+      "List sandboxes of every backend and clone workspaces, one row per name.",
+      "Columns: state, backend, and for clone workspaces the branch, commits ahead of and",
+      "behind your HEAD, and changed files. A sandbox's state wins over its workspace's."
     })
 final class LsCommand implements Callable<Integer> {
   private final CliContext ctx;

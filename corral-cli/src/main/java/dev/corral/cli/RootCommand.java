@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
       "2:usage error: invalid or conflicting flags",
       "3:invalid configuration file (corral.toml or config.toml)",
       "4:this host cannot run a sandbox (run `corral doctor`)",
+      "5:not found: no such task, workspace or token",
+      "6:conflict: not in a state that allows it (e.g. merge refused by review)",
       "124:the sandbox timed out (--timeout)",
       "125:Corral itself failed",
       "126:the command is not executable",
