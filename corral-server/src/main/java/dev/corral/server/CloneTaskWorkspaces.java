@@ -140,11 +140,12 @@ public final class CloneTaskWorkspaces implements TaskWorkspaces {
   @Override
   public MergeResult merge(TaskId task, String repo, boolean squash, boolean acceptRisk) {
     String name = integrable(task, repo, "merge");
-    gate(task, "merge", acceptRisk);
     try {
-      // Workspaces.merge reviews again with the same settings (an LLM reviewer is asked twice)
-      // and records the accepted findings in the merge commit and the workspace.
-      Workspaces.Merged merged = workspaces.merge(name, squash, acceptRisk, review);
+      // One review: this gate refuses with the API's message; Workspaces.merge records the
+      // accepted findings in the merge commit and the workspace.
+      Workspaces.Merged merged =
+          workspaces.merge(
+              name, squash, acceptRisk, review, report -> gate(task, "merge", acceptRisk, report));
       return new MergeResult(repo, branch(task), merged.commit(), merged.acceptedFindings());
     } catch (UsageException e) {
       throw new ConflictException(String.valueOf(e.getMessage()), e.hint().orElse(null));
@@ -186,12 +187,18 @@ public final class CloneTaskWorkspaces implements TaskWorkspaces {
     return task.value();
   }
 
-  /** The blocking findings; a conflict listing them unless {@code acceptRisk}. */
-  private List<String> gate(TaskId task, String verb, boolean acceptRisk) {
-    ReviewReport report;
+  /**
+   * Reviews the task's saved work and refuses as {@link #gate(TaskId, String, boolean,
+   * ReviewReport)}.
+   */
+  private void gate(TaskId task, String verb, boolean acceptRisk) {
     try (Snapshot snapshot = workspaces.snapshot(task.value())) {
-      report = Review.run(snapshot.changes(), review);
+      gate(task, verb, acceptRisk, Review.run(snapshot.changes(), review));
     }
+  }
+
+  /** A conflict listing the report's blocking findings, unless {@code acceptRisk}. */
+  private static void gate(TaskId task, String verb, boolean acceptRisk, ReviewReport report) {
     List<String> blocking =
         report.findings().stream()
             .filter(f -> f.severity() == Severity.BLOCK)
@@ -213,7 +220,6 @@ public final class CloneTaskWorkspaces implements TaskWorkspaces {
               + verb
               + " anyway with acceptRisk (`--accept-risk`)");
     }
-    return blocking;
   }
 
   private static String describe(Finding f) {

@@ -222,11 +222,29 @@ public final class Workspaces {
    *     tree is dirty or the changes conflict; the user's repository is then unchanged
    */
   public Merged merge(String name, boolean squash, boolean acceptRisk, ReviewSettings settings) {
+    return merge(name, squash, acceptRisk, settings, report -> {});
+  }
+
+  /**
+   * {@link #merge(String, boolean, boolean, ReviewSettings)}, showing the review's report to {@code
+   * inspect} first; it may refuse the merge by throwing. The review runs once (an LLM reviewer is
+   * asked once).
+   */
+  public Merged merge(
+      String name,
+      boolean squash,
+      boolean acceptRisk,
+      ReviewSettings settings,
+      Consumer<ReviewReport> inspect) {
     return merge(
         name,
         squash,
         acceptRisk,
-        changes -> ReviewGate.blockingFindings(Review.run(changes, settings)));
+        changes -> {
+          ReviewReport report = Review.run(changes, settings);
+          inspect.accept(report);
+          return ReviewGate.blockingFindings(report);
+        });
   }
 
   /** {@link #merge} with the review given as a function from changes to blocking findings. */
