@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  * @param artifacts glob patterns of workspace files kept as results, e.g. {@code dist/**}
  * @param egressAsk ask mode: a request no egress rule decides is held while a human answers a host
  *     approval, instead of being denied
+ * @param terminal run the agent in a terminal (the default): one output stream, prompts are watched
+ *     and open approvals, a human can take control; {@code false} gives pipes and a closed stdin
+ *     (plain logs, nobody can answer the agent)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskRequest(
@@ -31,7 +34,36 @@ public record TaskRequest(
     @Nullable TaskLimits limits,
     @Nullable Long timeoutSeconds,
     @Nullable List<String> artifacts,
-    @Nullable Boolean egressAsk) {
+    @Nullable Boolean egressAsk,
+    @Nullable Boolean terminal) {
+
+  /** A request with the default terminal. */
+  public TaskRequest(
+      String repo,
+      @Nullable String ref,
+      String agent,
+      String prompt,
+      @Nullable String backend,
+      @Nullable List<String> allow,
+      @Nullable List<String> deny,
+      @Nullable TaskLimits limits,
+      @Nullable Long timeoutSeconds,
+      @Nullable List<String> artifacts,
+      @Nullable Boolean egressAsk) {
+    this(
+        repo,
+        ref,
+        agent,
+        prompt,
+        backend,
+        allow,
+        deny,
+        limits,
+        timeoutSeconds,
+        artifacts,
+        egressAsk,
+        null);
+  }
 
   /** A request without ask mode. */
   public TaskRequest(

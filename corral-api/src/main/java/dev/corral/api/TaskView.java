@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param branch the branch holding the agent's changes in the task's clone
  * @param logBytes the size of the task's log so far
  * @param deniedHosts hosts the egress gateway refused the task ({@code host:port})
+ * @param terminal whether the agent runs in a terminal (its prompts open approvals and a client may
+ *     take control of its input over {@code /tasks/{id}/attach?control=true})
  * @param history the task's transitions, oldest first (only on single-task reads)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -22,6 +24,7 @@ public record TaskView(
     @Nullable String ref,
     String agent,
     String prompt,
+    boolean terminal,
     @Nullable String backend,
     @Nullable String sandbox,
     @Nullable Integer exitCode,

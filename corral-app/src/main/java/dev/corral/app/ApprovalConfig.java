@@ -2,6 +2,7 @@ package dev.corral.app;
 
 import dev.corral.core.ConfigException;
 import dev.corral.core.ResourceLimits;
+import dev.corral.core.UsageException;
 import dev.corral.server.ApprovalSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import org.tomlj.TomlTable;
  * project's {@code corral.toml}: a checked-in file must not make the server run a command.
  */
 final class ApprovalConfig {
-  static final String KEYS = "valid keys in [approvals]: hook, merge-hold";
+  static final String KEYS = "valid keys in [approvals]: hook, merge-hold, prompt-hold, ask-hold";
 
   private ApprovalConfig() {}
 
@@ -42,15 +43,24 @@ final class ApprovalConfig {
     }
     TomlTable table = toml.getTableOrEmpty("approvals");
     List<String> hook = List.of();
-    Duration hold = ApprovalSettings.DEFAULT_MERGE_HOLD;
+    ApprovalSettings defaults = ApprovalSettings.DEFAULT;
+    Duration merge = defaults.mergeHold();
+    Duration prompt = defaults.promptHold();
+    Duration ask = defaults.askHold();
     for (String key : table.keySet()) {
       switch (key) {
         case "hook" -> hook = hook(file, table);
-        case "merge-hold" -> hold = hold(file, table);
+        case "merge-hold" -> merge = hold(file, table, key, "3d");
+        case "prompt-hold" -> prompt = hold(file, table, key, "30m");
+        case "ask-hold" -> ask = hold(file, table, key, "2m");
         default -> throw new ConfigException(file + ": unknown key 'approvals." + key + "'", KEYS);
       }
     }
-    return new ApprovalSettings(hook, hold);
+    try {
+      return new ApprovalSettings(hook, merge, prompt, ask);
+    } catch (UsageException e) {
+      throw new ConfigException(file + ": " + e.getMessage(), e.hint().orElse(null), e);
+    }
   }
 
   private static List<String> hook(Path file, TomlTable table) {
@@ -72,17 +82,16 @@ final class ApprovalConfig {
     return command;
   }
 
-  private static Duration hold(Path file, TomlTable table) {
-    if (!table.isString("merge-hold")) {
-      throw new ConfigException(
-          file + ": approvals.merge-hold must be a duration string", "e.g. merge-hold = \"3d\"");
+  private static Duration hold(Path file, TomlTable table, String key, String example) {
+    String fix = "e.g. " + key + " = \"" + example + "\"";
+    if (!table.isString(key)) {
+      throw new ConfigException(file + ": approvals." + key + " must be a duration string", fix);
     }
-    String text = String.valueOf(table.getString("merge-hold"));
+    String text = String.valueOf(table.getString(key));
     try {
       return ResourceLimits.parseDuration(text);
     } catch (RuntimeException e) {
-      throw new ConfigException(
-          file + ": invalid approvals.merge-hold '" + text + "'", "e.g. merge-hold = \"3d\"", e);
+      throw new ConfigException(file + ": invalid approvals." + key + " '" + text + "'", fix, e);
     }
   }
 }

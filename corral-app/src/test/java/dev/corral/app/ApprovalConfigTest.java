@@ -31,6 +31,15 @@ class ApprovalConfigTest {
   }
 
   @Test
+  void readsThePromptAndAskHolds() throws Exception {
+    ApprovalSettings settings =
+        ApprovalConfig.read(write("[approvals]\nprompt-hold = \"30m\"\nask-hold = \"2m\"\n"));
+    assertThat(settings.promptHold()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(settings.askHold()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(settings.mergeHold()).isEqualTo(ApprovalSettings.DEFAULT_MERGE_HOLD);
+  }
+
+  @Test
   void defaultsWithoutAFileOrTable() throws Exception {
     assertThat(ApprovalConfig.read(dir.resolve("absent.toml"))).isEqualTo(ApprovalSettings.DEFAULT);
     assertThat(ApprovalConfig.read(write("backend = \"native\"\n")).hook()).isEqualTo(List.of());
@@ -45,6 +54,11 @@ class ApprovalConfigTest {
         .hasMessageEndingWith("unknown key 'approvals.hok'");
     assertThatThrownBy(() -> ApprovalConfig.read(write("[approvals]\nmerge-hold = \"soon\"\n")))
         .hasMessageEndingWith("invalid approvals.merge-hold 'soon'");
+    assertThatThrownBy(() -> ApprovalConfig.read(write("[approvals]\nask-hold = \"0s\"\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("approvals.ask-hold must be positive, not PT0S");
+    assertThatThrownBy(() -> ApprovalConfig.read(write("[approvals]\nprompt-hold = 5\n")))
+        .hasMessageEndingWith("approvals.prompt-hold must be a duration string");
     assertThatThrownBy(() -> ApprovalConfig.read(write("[approvals]\nhook = []\n")))
         .hasMessageEndingWith("approvals.hook names no program");
   }

@@ -257,7 +257,7 @@ class ServerAskEndToEndTest {
 
     StringBuilder seen = new StringBuilder();
     client.follow(task.id(), 0, c -> seen.append(c.text()));
-    assertThat(seen.toString()).contains("hello from upstream /x\n");
+    assertThat(seen.toString()).contains("hello from upstream /x\r\n");
     assertThat(client.task(task.id()).state()).isEqualTo("succeeded");
   }
 

@@ -109,7 +109,7 @@ class TaskCommandsTest {
             "-f");
     assertThat(submitted[2]).isEmpty();
     assertThat(submitted[0]).isEqualTo("0");
-    assertThat(submitted[1]).matches("t-[0-9a-f]{16}\nedited\n");
+    assertThat(submitted[1]).matches("t-[0-9a-f]{16}\nedited\r\n");
     String id = submitted[1].lines().findFirst().orElseThrow();
 
     assertThat(run("task", "ls")[1]).contains(id + "  succeeded");
@@ -120,8 +120,8 @@ class TaskCommandsTest {
         .contains("review:    1 files, 0 block, 0 warn, 0 info");
     assertThat(run("task", "show", id, "--output", "json")[1])
         .contains("\"state\" : \"succeeded\"");
-    assertThat(run("task", "logs", id)[1]).isEqualTo("edited\n");
-    assertThat(run("task", "logs", "-f", id)).containsExactly("0", "edited\n", "");
+    assertThat(run("task", "logs", id)[1]).isEqualTo("edited\r\n");
+    assertThat(run("task", "logs", "-f", id)).containsExactly("0", "edited\r\n", "");
     assertThat(run("task", "diff", id)[1]).contains("+two");
     String[] review = run("task", "review", id);
     assertThat(review[0]).isEqualTo("0");

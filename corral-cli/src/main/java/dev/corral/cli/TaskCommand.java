@@ -125,6 +125,14 @@ final class TaskCommand implements Runnable {
     boolean egressAsk;
 
     @Option(
+        names = "--no-terminal",
+        description = {
+          "Run the agent with pipes and a closed stdin instead of a terminal: plain logs, but its",
+          "prompts open no approvals and nobody can answer them (default: a terminal)."
+        })
+    boolean noTerminal;
+
+    @Option(
         names = {"-f", "--follow"},
         description = "Stream the log until the task ends.")
     boolean follow;
@@ -162,7 +170,8 @@ final class TaskCommand implements Runnable {
               memory == null ? null : new TaskLimits(memory, null, null),
               seconds,
               artifacts,
-              egressAsk ? Boolean.TRUE : null);
+              egressAsk ? Boolean.TRUE : null,
+              noTerminal ? Boolean.FALSE : null);
       CorralClient client = server.client(ctx);
       TaskView task = ServerOptions.call(() -> client.submit(request));
       PrintWriter out = spec.commandLine().getOut();

@@ -402,6 +402,19 @@ public final class CorralClient {
   }
 
   /**
+   * Attaches to a task's output (from its first byte, then live). With {@code control} on a task
+   * whose agent runs in a terminal, the returned session may type and resize; the server closes it
+   * with 4409 when the task has no running terminal or another client has control.
+   */
+  public TerminalSession attachTask(String id, boolean control, TerminalSession.Listener listener) {
+    String ws = base.toString().replaceFirst("^http", "ws");
+    URI uri =
+        URI.create(
+            ws + "/api/v1/tasks/" + encode(id) + "/attach" + (control ? "?control=true" : ""));
+    return TerminalSession.open(http, uri, token, listener);
+  }
+
+  /**
    * The last {@code limit} egress audit records, oldest first; only denials with {@code denied}.
    */
   public List<java.util.Map<String, Object>> egressLog(boolean denied, int limit) {

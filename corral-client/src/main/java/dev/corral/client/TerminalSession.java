@@ -68,6 +68,13 @@ public final class TerminalSession implements AutoCloseable {
       }
 
       @Override
+      public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+        // A task's attach socket sends its output as text frames.
+        listener.output(data.toString().getBytes(StandardCharsets.UTF_8));
+        return WebSocket.Listener.super.onText(socket, data, last);
+      }
+
+      @Override
       public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
         listener.closed(status, reason);
         return WebSocket.Listener.super.onClose(socket, status, reason);

@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param artifacts glob patterns (relative to the workspace) of files to keep as results
  * @param egressAsk ask mode: a request no egress rule decides is held while a human answers a host
  *     approval, instead of being denied
+ * @param terminal run the agent in a terminal (a PTY; stdout and stderr are one stream), watched
+ *     for prompts that open approvals and typed into by a human who takes control; without it the
+ *     agent gets pipes and a closed stdin, and nobody can answer it
  */
 public record TaskSpec(
     String repo,
@@ -30,7 +33,8 @@ public record TaskSpec(
     Optional<ResourceLimits> limits,
     Optional<Duration> timeout,
     List<String> artifacts,
-    boolean egressAsk) {
+    boolean egressAsk,
+    boolean terminal) {
 
   public TaskSpec {
     if (repo.isBlank()) {
@@ -50,7 +54,25 @@ public record TaskSpec(
     artifacts = List.copyOf(artifacts);
   }
 
-  /** A task without ask mode. */
+  /** A task in a terminal. */
+  public TaskSpec(
+      String repo,
+      Optional<String> ref,
+      String agent,
+      String prompt,
+      Optional<String> backend,
+      List<String> allow,
+      List<String> deny,
+      Optional<ResourceLimits> limits,
+      Optional<Duration> timeout,
+      List<String> artifacts,
+      boolean egressAsk) {
+    this(
+        repo, ref, agent, prompt, backend, allow, deny, limits, timeout, artifacts, egressAsk,
+        true);
+  }
+
+  /** A task in a terminal, without ask mode. */
   public TaskSpec(
       String repo,
       Optional<String> ref,
@@ -62,6 +84,6 @@ public record TaskSpec(
       Optional<ResourceLimits> limits,
       Optional<Duration> timeout,
       List<String> artifacts) {
-    this(repo, ref, agent, prompt, backend, allow, deny, limits, timeout, artifacts, false);
+    this(repo, ref, agent, prompt, backend, allow, deny, limits, timeout, artifacts, false, true);
   }
 }

@@ -80,6 +80,13 @@ public final class PromptWatcher {
     }
   }
 
+  /** The terminal was resized: the watcher's screen follows (the program redraws next). */
+  public synchronized void resize(int rows, int cols) {
+    if (rows >= 2 && cols >= 2 && (rows != screen.rows() || cols != screen.columns())) {
+      screen.resize(rows, cols);
+    }
+  }
+
   /** Checks the screen now; opens a prompt approval when it scores as waiting. */
   public void tick() {
     CompletableFuture<ApprovalAnswer> opened;

@@ -17,8 +17,8 @@ import java.util.List;
  * under the caller's lock.
  */
 public final class TerminalScreen {
-  private final int rows;
-  private final int cols;
+  private int rows;
+  private int cols;
   private final Utf8 utf8 = new Utf8();
   private final Escapes escapes = new Escapes(this);
   private int[][] primary;
@@ -45,6 +45,44 @@ public final class TerminalScreen {
     this.alternate = blank(rows, cols);
     this.cells = primary;
     this.bottom = rows - 1;
+  }
+
+  /**
+   * Resizes the screen like a terminal window does: the text keeps its place at the top left, and
+   * when rows are taken away the top rows scroll off so the cursor's row stays on screen. The
+   * scroll region becomes the whole screen and the cursor is kept inside.
+   */
+  public void resize(int newRows, int newCols) {
+    if (newRows < 2 || newCols < 2) {
+      throw new IllegalArgumentException(
+          "a terminal needs at least 2x2 cells, not " + newRows + "x" + newCols);
+    }
+    int shift = Math.max(0, row - (newRows - 1));
+    primary = copy(primary, newRows, newCols, shift);
+    alternate = copy(alternate, newRows, newCols, shift);
+    cells = onAlternate ? alternate : primary;
+    rows = newRows;
+    cols = newCols;
+    row -= shift;
+    col = Math.min(col, cols - 1);
+    savedRow = clamp(savedRow - shift, 0, rows - 1);
+    savedCol = Math.min(savedCol, cols - 1);
+    wrapPending = false;
+    top = 0;
+    bottom = rows - 1;
+  }
+
+  private static int[][] copy(int[][] grid, int rows, int cols, int shift) {
+    int[][] copy = blank(rows, cols);
+    for (int r = 0; r < rows && r + shift < grid.length; r++) {
+      int[] from = grid[r + shift];
+      int n = Math.min(cols, from.length);
+      System.arraycopy(from, 0, copy[r], 0, n);
+      if (from.length > cols && copy[r][n - 1] != WIDE_TAIL && Widths.of(copy[r][n - 1]) == 2) {
+        copy[r][n - 1] = ' '; // a wide character cut in half by the new edge
+      }
+    }
+    return copy;
   }
 
   /** Feeds bytes the program wrote to the terminal. */

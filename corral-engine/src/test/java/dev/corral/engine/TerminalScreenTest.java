@@ -153,4 +153,39 @@ class TerminalScreenTest {
     assertThat(screen.line(0)).startsWith("$");
     assertThat(screen.line(4)).endsWith("@");
   }
+
+  @Test
+  void resizingWiderKeepsTheTextAndTheNewWidthIsUsed() {
+    write("hello\r\nworld");
+    screen.resize(5, 40);
+    assertThat(screen.text()).isEqualTo("hello\nworld");
+    assertThat(screen.cursorRow()).isEqualTo(1);
+    assertThat(screen.cursorColumn()).isEqualTo(5);
+    write(" " + "x".repeat(30));
+    assertThat(screen.line(1)).isEqualTo("world " + "x".repeat(30));
+  }
+
+  @Test
+  void resizingShorterScrollsTheTopOffAndKeepsTheCursorRow() {
+    write("one\r\ntwo\r\nthree\r\nfour\r\nAgree? (y/n) ");
+    screen.resize(2, 10);
+    assertThat(screen.lines()).containsExactly("four", "Agree? (y/");
+    assertThat(screen.cursorRow()).isEqualTo(1);
+    assertThat(screen.cursorColumn()).isEqualTo(9);
+    write("\r\nnext");
+    assertThat(screen.lines()).containsExactly("Agree? (y/", "next");
+  }
+
+  @Test
+  void resizingCutsAWideCharacterAtTheNewEdgeToABlank() {
+    write("abc\u4e2d");
+    screen.resize(5, 4);
+    assertThat(screen.line(0)).isEqualTo("abc");
+  }
+
+  @Test
+  void aScreenSmallerThanTwoByTwoIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> screen.resize(1, 80))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -34,6 +34,7 @@ public final class CorralServer implements AutoCloseable {
   private final Javalin app;
   private final TaskRunner runner;
   private final SandboxRegistry sandboxes;
+  private final PromptWatchers prompts;
   private final List<String> routes;
   private final ApprovalQueue approvals;
 
@@ -41,11 +42,13 @@ public final class CorralServer implements AutoCloseable {
       Javalin app,
       TaskRunner runner,
       SandboxRegistry sandboxes,
+      PromptWatchers prompts,
       List<String> routes,
       ApprovalQueue approvals) {
     this.app = app;
     this.runner = runner;
     this.sandboxes = sandboxes;
+    this.prompts = prompts;
     this.routes = routes;
     this.approvals = approvals;
   }
@@ -121,11 +124,23 @@ public final class CorralServer implements AutoCloseable {
             () ->
                 (holder[0] == null ? 0 : holder[0].runningCount())
                     + (registryHolder[0] == null ? 0 : registryHolder[0].running()));
+    ApprovalSettings settings = approvals.settings();
+    // One set of prompt watchers for tasks and sandboxes, closed by the server after both.
+    PromptWatchers prompts = new PromptWatchers(approvals, settings.promptHold());
     TaskRunner runner =
-        new TaskRunner(store, engine, workspaces, agents, files, metrics, config.concurrency());
+        new TaskRunner(
+            store,
+            engine,
+            workspaces,
+            agents,
+            files,
+            metrics,
+            prompts,
+            settings.askHold(),
+            config.concurrency());
     holder[0] = runner;
     SandboxRegistry sandboxes =
-        new SandboxRegistry(engine, config.dataDir(), new PromptWatchers(approvals));
+        new SandboxRegistry(engine, config.dataDir(), prompts, settings.askHold());
     registryHolder[0] = sandboxes;
     approvals.decideMergesWith(new TaskMerges(store, workspaces));
     runner.onSucceededWithChanges(id -> openMerge(approvals, id));
@@ -186,12 +201,13 @@ public final class CorralServer implements AutoCloseable {
       app.start();
     } catch (RuntimeException e) {
       runner.close();
+      prompts.close();
       approvals.close();
       throw new EnvironmentException(
           "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e),
           "choose another address with --listen HOST:PORT, or stop what uses it");
     }
-    return new CorralServer(app, runner, sandboxes, registered[0].registered(), approvals);
+    return new CorralServer(app, runner, sandboxes, prompts, registered[0].registered(), approvals);
   }
 
   private static void openMerge(ApprovalQueue approvals, dev.corral.core.TaskId id) {
@@ -338,6 +354,7 @@ public final class CorralServer implements AutoCloseable {
         sandboxes.close();
       } finally {
         try {
+          prompts.close();
           app.stop();
         } finally {
           approvals.close();

@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,8 +24,7 @@ final class LiveSandbox {
   private final Instant created;
   private final AppendLog log;
   private final CountDownLatch ended = new CountDownLatch(1);
-  private final AtomicReference<@Nullable String> controller = new AtomicReference<>();
-  private final TerminalInput input;
+  private final TerminalControl terminal;
   private volatile @Nullable SandboxOutcome outcome;
   private volatile boolean stopped;
 
@@ -36,7 +34,7 @@ final class LiveSandbox {
     this.sandbox = sandbox;
     this.created = created;
     this.log = log;
-    this.input = new TerminalInput(() -> sandbox.process().stdin());
+    this.terminal = new TerminalControl(sandbox.process());
   }
 
   /**
@@ -45,7 +43,9 @@ final class LiveSandbox {
    */
   void watch(PromptWatchers prompts) {
     OutputStream out = log.appender();
-    PromptWatcher watcher = spec.stdio() == Stdio.TTY ? prompts.watch(name(), input) : null;
+    PromptWatcher watcher =
+        spec.stdio() == Stdio.TTY ? prompts.watch(name(), terminal.input()) : null;
+    terminal.watchedBy(watcher);
     Thread stdout = Thread.ofVirtual().start(() -> pump(sandbox.process().stdout(), out, watcher));
     Thread stderr =
         spec.stdio() == Stdio.TTY
@@ -93,14 +93,9 @@ final class LiveSandbox {
     }
   }
 
-  /**
-   * Types {@code bytes} into the sandbox's terminal. One write at a time: the controlling client's
-   * keys and the prompt watcher's answers never interleave mid-write.
-   *
-   * @throws IOException if the sandbox's input is closed (it ended)
-   */
-  void input(byte[] bytes) throws IOException {
-    input.write(bytes);
+  /** The sandbox's terminal: who controls it, and the one input every writer goes through. */
+  TerminalControl terminal() {
+    return terminal;
   }
 
   String name() {
@@ -137,19 +132,6 @@ final class LiveSandbox {
         ended.await();
       }
     }
-  }
-
-  /** Takes control of the terminal for {@code session}; false if another client has it. */
-  boolean control(String session) {
-    return controller.compareAndSet(null, session) || session.equals(controller.get());
-  }
-
-  boolean controls(String session) {
-    return session.equals(controller.get());
-  }
-
-  void release(String session) {
-    controller.compareAndSet(session, null);
   }
 
   SandboxView view() {

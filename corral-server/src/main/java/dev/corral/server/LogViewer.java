@@ -5,27 +5,35 @@ import dev.corral.core.TaskId;
 import dev.corral.core.TaskRecord;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code /api/v1/tasks/{id}/attach}: a WebSocket that shows a task's output live, from its first
  * byte, as text frames, and closes (1000, with the final state as reason) when the task ended. Any
- * number of viewers may watch one task. Headless tasks take no input, so viewers are read-only:
- * frames a client sends are ignored.
+ * number of viewers may watch one task. Viewers are read-only: frames they send are ignored. A
+ * client that connects with {@code ?control=true} to a task whose agent runs in a terminal (see
+ * {@link dev.corral.core.TaskSpec#terminal()}) gets its keyboard: binary frames are keys, text
+ * frames keys or a {@link dev.corral.api.TerminalResize} — unless the task is not running in a
+ * terminal or another client has control (closed with 4409 and the reason).
  */
 final class LogViewer {
   private static final int CHUNK = 32 * 1024;
 
   private final Store store;
   private final TaskFiles files;
+  private final TaskRunner runner;
   private final Map<String, Thread> followers = new ConcurrentHashMap<>();
 
-  LogViewer(Store store, TaskFiles files) {
+  LogViewer(Store store, TaskFiles files, TaskRunner runner) {
     this.store = store;
     this.files = files;
+    this.runner = runner;
   }
 
   void configure(WsConfig ws) {
@@ -36,9 +44,48 @@ final class LogViewer {
             ctx.closeSession(4404, "no task " + id);
             return;
           }
+          if ("true".equals(ctx.queryParam("control"))) {
+            Optional<TerminalControl> terminal = runner.terminal(id);
+            if (terminal.isEmpty()) {
+              ctx.closeSession(
+                  4409,
+                  "task " + id + " is not running in a terminal; connect without control to watch");
+              return;
+            }
+            if (!terminal.get().control(ctx.sessionId)) {
+              ctx.closeSession(
+                  4409, "another client controls this terminal; connect without control to watch");
+              return;
+            }
+          }
           followers.put(
               ctx.sessionId,
               Thread.ofVirtual().name("corral-attach-" + id).start(() -> follow(ctx, id)));
+        });
+    ws.onBinaryMessage(
+        ctx -> {
+          ByteBuffer data = ctx.data().duplicate();
+          byte[] bytes = new byte[data.remaining()];
+          data.get(bytes);
+          Optional<TerminalControl> terminal = runner.terminal(TaskId.of(ctx.pathParam("id")));
+          if (terminal.isPresent()) {
+            try {
+              terminal.get().type(ctx.sessionId, bytes);
+            } catch (IOException e) {
+              // The agent ended; the follower closes the socket.
+            }
+          }
+        });
+    ws.onMessage(
+        ctx -> {
+          Optional<TerminalControl> terminal = runner.terminal(TaskId.of(ctx.pathParam("id")));
+          if (terminal.isPresent()) {
+            try {
+              terminal.get().text(ctx.sessionId, ctx.message());
+            } catch (IOException e) {
+              // The agent ended; the follower closes the socket.
+            }
+          }
         });
     ws.onClose(
         ctx -> {
@@ -46,6 +93,7 @@ final class LogViewer {
           if (follower != null) {
             follower.interrupt();
           }
+          runner.terminal(TaskId.of(ctx.pathParam("id"))).ifPresent(t -> t.release(ctx.sessionId));
         });
   }
 

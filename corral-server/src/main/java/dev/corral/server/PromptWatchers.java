@@ -15,14 +15,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * The prompt watchers of the server's sandboxes with a terminal: one {@link PromptWatcher} each,
  * all ticked from one scheduled thread every {@link #TICK}. A watcher opens its prompt approvals
- * through the server's approval queue and holds each for {@link #HOLD}. Thread-safe.
+ * through the server's approval queue and holds each for the configured time ({@code
+ * approvals.prompt-hold}). Thread-safe.
  */
 final class PromptWatchers implements AutoCloseable {
   /** How often every watcher checks its screen. */
   static final Duration TICK = Duration.ofMillis(250);
-
-  /** How long a prompt approval stays pending (the agent's output moving on withdraws it too). */
-  static final Duration HOLD = Duration.ofHours(1);
 
   /** The terminal size a sandbox starts with (the native backend's PTY is 80 by 24). */
   static final int ROWS = 24;
@@ -32,13 +30,19 @@ final class PromptWatchers implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(PromptWatchers.class.getName());
 
   private final ApprovalGate gate;
+  private final Duration hold;
   private final Set<PromptWatcher> watchers = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("corral-prompt-watchers").daemon().factory());
 
-  PromptWatchers(ApprovalGate gate) {
+  /**
+   * Watchers that open their approvals through {@code gate} and hold each for {@code hold} (the
+   * agent's output moving on withdraws it sooner).
+   */
+  PromptWatchers(ApprovalGate gate, Duration hold) {
     this.gate = gate;
+    this.hold = hold;
     var _ =
         ticker.scheduleWithFixedDelay(
             this::tickAll, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -57,7 +61,7 @@ final class PromptWatchers implements AutoCloseable {
             input,
             InstantSource.system(),
             PromptDetector.defaults(),
-            HOLD,
+            hold,
             ROWS,
             COLUMNS);
     watchers.add(watcher);

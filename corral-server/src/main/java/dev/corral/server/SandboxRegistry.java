@@ -42,11 +42,13 @@ final class SandboxRegistry implements AutoCloseable {
   }
 
   private final PromptWatchers prompts;
+  private final Duration askHold;
 
-  SandboxRegistry(Engine engine, Path dataDir, PromptWatchers prompts) {
+  SandboxRegistry(Engine engine, Path dataDir, PromptWatchers prompts, Duration askHold) {
     this.engine = engine;
     this.root = dataDir.resolve("sandboxes");
     this.prompts = prompts;
+    this.askHold = askHold;
   }
 
   LiveSandbox create(SandboxRequest request) {
@@ -91,7 +93,7 @@ final class SandboxRegistry implements AutoCloseable {
     return started[0];
   }
 
-  private static SandboxSpec spec(
+  private SandboxSpec spec(
       SandboxId id, HostPath workspace, List<String> command, boolean tty, SandboxRequest request) {
     List<String> allow = request.allow() == null ? List.of() : request.allow();
     List<String> deny = request.deny() == null ? List.of() : request.deny();
@@ -117,8 +119,7 @@ final class SandboxRegistry implements AutoCloseable {
    * No network without allow rules or ask mode; otherwise the gateway filters with the request's
    * rules, and in ask mode holds what no rule decides while a human is asked.
    */
-  private static NetworkMode network(
-      SandboxId id, List<String> allow, List<String> deny, boolean ask) {
+  private NetworkMode network(SandboxId id, List<String> allow, List<String> deny, boolean ask) {
     if (allow.isEmpty() && !ask) {
       return NetworkMode.NONE;
     }
@@ -127,8 +128,7 @@ final class SandboxRegistry implements AutoCloseable {
             List.of(
                 new EgressRules.Layer("sandbox " + id, EgressRules.Kind.COMMAND_LINE, allow, deny)),
             Map.of());
-    return new NetworkMode.Filtered(
-        ask ? rules.withAsk(Optional.of(EgressRules.DEFAULT_ASK_HOLD)) : rules);
+    return new NetworkMode.Filtered(ask ? rules.withAsk(Optional.of(askHold)) : rules);
   }
 
   List<LiveSandbox> list() {
@@ -168,10 +168,9 @@ final class SandboxRegistry implements AutoCloseable {
     return (int) sandboxes.values().stream().filter(LiveSandbox::running).count();
   }
 
-  /** Kills every sandbox and stops the prompt watchers (their pending prompts are withdrawn). */
+  /** Kills every sandbox (their watchers withdraw pending prompts as the sandboxes end). */
   @Override
   public void close() {
-    prompts.close();
     RuntimeException failure = null;
     for (LiveSandbox sandbox : sandboxes.values()) {
       try {

@@ -1,13 +1,11 @@
 package dev.corral.server;
 
-import dev.corral.api.TerminalResize;
 import dev.corral.core.CorralException;
 import dev.corral.core.SandboxOutcome;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +37,8 @@ final class SandboxTerminal {
             ctx.closeSession(4404, String.valueOf(e.getMessage()));
             return;
           }
-          if ("true".equals(ctx.queryParam("control")) && !sandbox.control(ctx.sessionId)) {
+          if ("true".equals(ctx.queryParam("control"))
+              && !sandbox.terminal().control(ctx.sessionId)) {
             ctx.closeSession(
                 4409, "another client controls this terminal; connect without control to watch");
             return;
@@ -48,29 +47,21 @@ final class SandboxTerminal {
         });
     ws.onBinaryMessage(
         ctx -> {
-          LiveSandbox sandbox = registry.get(ctx.pathParam("name"));
-          if (sandbox.controls(ctx.sessionId)) {
-            ByteBuffer data = ctx.data().duplicate();
-            byte[] bytes = new byte[data.remaining()];
-            data.get(bytes);
-            input(sandbox, bytes);
+          ByteBuffer data = ctx.data().duplicate();
+          byte[] bytes = new byte[data.remaining()];
+          data.get(bytes);
+          try {
+            registry.get(ctx.pathParam("name")).terminal().type(ctx.sessionId, bytes);
+          } catch (IOException e) {
+            // The sandbox ended; the follower closes the socket.
           }
         });
     ws.onMessage(
         ctx -> {
-          LiveSandbox sandbox = registry.get(ctx.pathParam("name"));
-          if (!sandbox.controls(ctx.sessionId)) {
-            return;
-          }
-          String text = ctx.message();
-          if (text.startsWith("{")) {
-            TerminalResize resize =
-                Json.read(text.getBytes(StandardCharsets.UTF_8), TerminalResize.class);
-            if ("resize".equals(resize.type()) && resize.columns() > 0 && resize.rows() > 0) {
-              sandbox.sandbox().process().resize(resize.columns(), resize.rows());
-            }
-          } else {
-            input(sandbox, text.getBytes(StandardCharsets.UTF_8));
+          try {
+            registry.get(ctx.pathParam("name")).terminal().text(ctx.sessionId, ctx.message());
+          } catch (IOException e) {
+            // The sandbox ended; the follower closes the socket.
           }
         });
     ws.onClose(
@@ -80,19 +71,11 @@ final class SandboxTerminal {
             follower.interrupt();
           }
           try {
-            registry.get(ctx.pathParam("name")).release(ctx.sessionId);
+            registry.get(ctx.pathParam("name")).terminal().release(ctx.sessionId);
           } catch (CorralException e) {
             // The sandbox was removed meanwhile.
           }
         });
-  }
-
-  private static void input(LiveSandbox sandbox, byte[] bytes) {
-    try {
-      sandbox.input(bytes);
-    } catch (IOException e) {
-      // The sandbox ended; the follower closes the socket.
-    }
   }
 
   private void follow(WsContext ctx, LiveSandbox sandbox) {

@@ -61,7 +61,7 @@ final class TaskRoutes {
         ctx -> CorralServer.json(ctx, 200, view(runner.cancel(id(ctx)), true)));
     routes.get("/api/v1/tasks/{id}/log", this::log);
     routes.sse("/api/v1/tasks/{id}/events", this::stream);
-    routes.ws("/api/v1/tasks/{id}/attach", ws -> new LogViewer(store, files).configure(ws));
+    routes.ws("/api/v1/tasks/{id}/attach", ws -> new LogViewer(store, files, runner).configure(ws));
     routes.get(
         "/api/v1/tasks/{id}/diff",
         ctx -> ctx.contentType("text/x-diff; charset=utf-8").result(results.diff(task(ctx).id())));

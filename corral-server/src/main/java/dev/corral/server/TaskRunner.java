@@ -20,6 +20,7 @@ import dev.corral.core.TaskSpec;
 import dev.corral.core.TaskState;
 import dev.corral.engine.AgentLaunch;
 import dev.corral.engine.Engine;
+import dev.corral.engine.PromptWatcher;
 import dev.corral.engine.Sandbox;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,6 +54,8 @@ final class TaskRunner implements AutoCloseable {
   private final TaskFiles files;
   private final TaskResults results;
   private final ServerMetrics metrics;
+  private final PromptWatchers prompts;
+  private final Duration askHold;
   private final Semaphore permits;
   private final LinkedBlockingQueue<TaskId> queue = new LinkedBlockingQueue<>();
   private final Map<TaskId, Running> running = new ConcurrentHashMap<>();
@@ -69,6 +72,8 @@ final class TaskRunner implements AutoCloseable {
       AgentCommands agents,
       TaskFiles files,
       ServerMetrics metrics,
+      PromptWatchers prompts,
+      Duration askHold,
       int concurrency) {
     this.store = store;
     this.engine = engine;
@@ -77,6 +82,8 @@ final class TaskRunner implements AutoCloseable {
     this.files = files;
     this.results = new TaskResults(files);
     this.metrics = metrics;
+    this.prompts = prompts;
+    this.askHold = askHold;
     this.permits = new Semaphore(concurrency, true);
     this.clock = Clock.systemUTC();
   }
@@ -85,6 +92,16 @@ final class TaskRunner implements AutoCloseable {
   private static final class Running {
     volatile boolean cancelled;
     volatile @Nullable Sandbox sandbox;
+    volatile @Nullable TerminalControl terminal;
+  }
+
+  /**
+   * The terminal of {@code id}'s agent while it runs in one (see {@link TaskSpec#terminal()});
+   * empty when the task is not running or has no terminal.
+   */
+  Optional<TerminalControl> terminal(TaskId id) {
+    Running run = running.get(id);
+    return run == null ? Optional.empty() : Optional.ofNullable(run.terminal);
   }
 
   /** What to do when a task succeeds with changes (the server opens a merge approval). */
@@ -261,7 +278,8 @@ final class TaskRunner implements AutoCloseable {
           store.attachSandbox(id, sandboxSpec.id(), engine.backend(spec.backend()).name());
           store.transition(id, TaskState.RUNNING, "agent started: " + spec.agent());
           metrics.running(id);
-          outcome = pumpAndAwait(sandbox, log);
+          outcome =
+              spec.terminal() ? watchAndAwait(id, sandbox, run, log) : pumpAndAwait(sandbox, log);
           denied = sandbox.deniedHosts();
         }
       }
@@ -323,7 +341,7 @@ final class TaskRunner implements AutoCloseable {
                     .forClone())
             .limits(spec.limits().orElse(dev.corral.core.ResourceLimits.DEFAULT))
             .network(network(id, spec, agent.egress()))
-            .stdio(Stdio.PIPE)
+            .stdio(spec.terminal() ? Stdio.TTY : Stdio.PIPE)
             .timeout(spec.timeout().orElse(null));
     agent.mounts().forEach(builder::mount);
     workspace.mounts().forEach(builder::mount);
@@ -334,6 +352,28 @@ final class TaskRunner implements AutoCloseable {
     return builder.container(container).build();
   }
 
+  /**
+   * A task in a terminal: its output (one stream) goes to the log and to a prompt watcher, whose
+   * prompts open approvals; the terminal's input stays open for the answers and for a client that
+   * takes control.
+   */
+  private SandboxOutcome watchAndAwait(TaskId id, Sandbox sandbox, Running run, OutputStream log)
+      throws InterruptedException {
+    TerminalControl terminal = new TerminalControl(sandbox.process());
+    PromptWatcher watcher = prompts.watch(id.value(), terminal.input());
+    terminal.watchedBy(watcher);
+    run.terminal = terminal;
+    try {
+      Thread out = Thread.ofVirtual().start(() -> pump(sandbox.process().stdout(), log, watcher));
+      SandboxOutcome outcome = sandbox.await();
+      out.join();
+      return outcome;
+    } finally {
+      run.terminal = null;
+      prompts.stop(watcher);
+    }
+  }
+
   private static SandboxOutcome pumpAndAwait(Sandbox sandbox, OutputStream log)
       throws InterruptedException {
     try {
@@ -341,20 +381,23 @@ final class TaskRunner implements AutoCloseable {
     } catch (IOException e) {
       // The agent does not read its input; nothing to do.
     }
-    Thread out = Thread.ofVirtual().start(() -> pump(sandbox.process().stdout(), log));
-    Thread err = Thread.ofVirtual().start(() -> pump(sandbox.process().stderr(), log));
+    Thread out = Thread.ofVirtual().start(() -> pump(sandbox.process().stdout(), log, null));
+    Thread err = Thread.ofVirtual().start(() -> pump(sandbox.process().stderr(), log, null));
     SandboxOutcome outcome = sandbox.await();
     out.join();
     err.join();
     return outcome;
   }
 
-  private static void pump(InputStream in, OutputStream log) {
+  private static void pump(InputStream in, OutputStream log, @Nullable PromptWatcher watcher) {
     byte[] buffer = new byte[16 * 1024];
     try (in) {
       int n;
       while ((n = in.read(buffer)) > 0) {
         log.write(buffer, 0, n);
+        if (watcher != null) {
+          watcher.output(buffer, 0, n);
+        }
       }
     } catch (IOException e) {
       // The sandbox ended or was killed; whatever was read is in the log.
@@ -377,7 +420,7 @@ final class TaskRunner implements AutoCloseable {
   }
 
   /** The agent's rules and the task's additions; no network at all when nothing is allowed. */
-  private static NetworkMode network(TaskId id, TaskSpec spec, EgressRules.Layer agent) {
+  private NetworkMode network(TaskId id, TaskSpec spec, EgressRules.Layer agent) {
     EgressRules rules =
         new EgressRules(
             List.of(
@@ -385,7 +428,7 @@ final class TaskRunner implements AutoCloseable {
                 new EgressRules.Layer(
                     "task " + id, EgressRules.Kind.COMMAND_LINE, spec.allow(), spec.deny())),
             Map.of(),
-            spec.egressAsk() ? Optional.of(EgressRules.DEFAULT_ASK_HOLD) : Optional.empty());
+            spec.egressAsk() ? Optional.of(askHold) : Optional.empty());
     return rules.allowsAnything() || spec.egressAsk()
         ? new NetworkMode.Filtered(rules)
         : NetworkMode.NONE;

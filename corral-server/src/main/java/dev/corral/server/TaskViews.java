@@ -35,7 +35,8 @@ final class TaskViews {
         Optional.ofNullable(request.limits()).map(TaskViews::limits),
         Optional.ofNullable(timeout).map(Duration::ofSeconds),
         strings(request.artifacts(), "artifacts"),
-        Boolean.TRUE.equals(request.egressAsk()));
+        Boolean.TRUE.equals(request.egressAsk()),
+        !Boolean.FALSE.equals(request.terminal()));
   }
 
   static ResourceLimits limits(TaskLimits limits) {
@@ -98,6 +99,7 @@ final class TaskViews {
         spec.ref().orElse(null),
         spec.agent(),
         spec.prompt(),
+        spec.terminal(),
         task.backend().or(spec::backend).orElse(null),
         task.sandbox().map(s -> s.value()).orElse(null),
         task.exitCode().orElse(null),

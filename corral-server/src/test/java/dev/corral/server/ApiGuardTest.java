@@ -190,7 +190,7 @@ class ApiGuardTest {
     }
     for (var view : views) {
       assertThat(view.get(60, TimeUnit.SECONDS))
-          .isEqualTo("1000 task succeeded\ntick-1\ntick-2\ntick-3\n");
+          .isEqualTo("1000 task succeeded\ntick-1\r\ntick-2\r\ntick-3\r\n");
     }
   }
 

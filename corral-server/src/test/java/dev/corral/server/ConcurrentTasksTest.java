@@ -31,7 +31,9 @@ class ConcurrentTasksTest {
       for (int i = 0; i < 50; i++) {
         TaskView task = TaskApiTestSupport.await(fixture.client, submitted.get(i).get().id());
         assertThat(task.state()).as(task.id() + ": " + task.reason()).isEqualTo("succeeded");
-        assertThat(fixture.client.log(task.id(), 0)).isEqualTo("hello\ntask-" + i + "\n");
+        assertThat(fixture.client.log(task.id(), 0))
+            .as("the agent's terminal writes CR LF")
+            .isEqualTo("hello\r\ntask-" + i + "\r\n");
         assertThat(fixture.client.diff(task.id()))
             .contains("+task-" + i)
             .contains("+edit-" + i)

@@ -105,7 +105,7 @@ class CrashRecoveryTest {
               "the server stopped while the task was running (its native sandbox ended with the"
                   + " server); the log so far is kept");
       assertThat(restarted.client.log(running, 0))
-          .startsWith("before-crash\n")
+          .startsWith("before-crash\r\n")
           .contains("corral: the server stopped")
           .contains("its work so far is saved on branch corral/" + running);
       assertThat(restarted.client.diff(running))
@@ -116,7 +116,7 @@ class CrashRecoveryTest {
 
       TaskView ran = TaskApiTestSupport.await(restarted.client, queued);
       assertThat(ran.state()).isEqualTo("succeeded");
-      assertThat(restarted.client.log(queued, 0)).isEqualTo("queued-ran\n");
+      assertThat(restarted.client.log(queued, 0)).isEqualTo("queued-ran\r\n");
       assertThat(ran.history())
           .extracting(t -> t.to())
           .containsExactly("queued", "preparing", "running", "succeeded");

@@ -79,6 +79,12 @@ class TaskApiTest {
     return TaskRequest.of(repo.toString(), "shell", script);
   }
 
+  /** A shell task with pipes instead of a terminal: its log has plain LF line ends. */
+  static TaskRequest pipes(String script) {
+    return new TaskRequest(
+        repo.toString(), null, "shell", script, null, null, null, null, null, null, null, false);
+  }
+
   @Test
   void runsAShellTaskThatEditsFilesAndReturnsLogDiffArtifactsAndHistory() throws Exception {
     TaskView submitted =
@@ -105,7 +111,7 @@ class TaskApiTest {
     assertThat(task.history())
         .extracting(t -> t.to())
         .containsExactly("queued", "preparing", "running", "succeeded");
-    assertThat(client.log(task.id(), 0)).contains("working\n").contains("done\n");
+    assertThat(client.log(task.id(), 0)).contains("working\r\n").contains("done\r\n");
     String diff = client.diff(task.id());
     assertThat(diff).contains("+changed").contains("dist/app.txt");
     assertThat(diff)
@@ -228,7 +234,7 @@ class TaskApiTest {
   void streamsTheLogOverSseAndResumesFromAnOffsetWithoutGapsOrRepeats() {
     TaskView task =
         client.submit(
-            shell("for i in $(seq 1 200); do echo line-$i; sleep 0.002; done; echo ✓ end"));
+            pipes("for i in $(seq 1 200); do echo line-$i; sleep 0.002; done; echo ✓ end"));
     StringBuilder seen = new StringBuilder();
     LogEnd end = client.follow(task.id(), 0, chunk -> seen.append(chunk.text()));
 
@@ -263,7 +269,7 @@ class TaskApiTest {
     }
 
     assertThat(await(task.id()).state()).isEqualTo("succeeded");
-    assertThat(client.log(task.id(), 0)).isEqualTo("first\nsecond\n");
+    assertThat(client.log(task.id(), 0)).isEqualTo("first\r\nsecond\r\n");
     assertThat(client.health().status()).isEqualTo("ok");
   }
 

@@ -47,6 +47,9 @@ final class SpecJson {
     if (spec.egressAsk()) {
       node.put("egressAsk", true);
     }
+    if (!spec.terminal()) {
+      node.put("terminal", false);
+    }
     return node.toString();
   }
 
@@ -82,7 +85,8 @@ final class SpecJson {
             ? Optional.of(Duration.ofMillis(node.path("timeoutMillis").asLong()))
             : Optional.empty(),
         strings(node.path("artifacts")),
-        node.path("egressAsk").asBoolean(false));
+        node.path("egressAsk").asBoolean(false),
+        node.path("terminal").asBoolean(true));
   }
 
   private static Optional<String> text(JsonNode node, String field) {

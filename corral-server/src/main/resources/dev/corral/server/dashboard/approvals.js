@@ -29,6 +29,13 @@ export function pendingFor(task) {
   return [...approvals.values()].find((a) => a.state === 'pending' && a.task === task);
 }
 
+/** The host and prompt approvals a task's or sandbox's agent waits on, oldest first. */
+export function waitingOn(sandbox) {
+  return [...approvals.values()]
+      .filter((a) => a.state === 'pending' && a.kind !== 'merge' && a.sandbox === sandbox)
+      .sort((x, y) => x.seq - y.seq);
+}
+
 export function onApprovalsChange(listener) {
   listeners.add(listener);
   return () => listeners.delete(listener);
@@ -77,7 +84,7 @@ function actions(a) {
   ];
 }
 
-function card(a, selected) {
+export function card(a, selected) {
   return h('li', {class: 'approval ' + a.kind + (selected ? ' selected' : ''), 'data-id': a.id, 'data-kind': a.kind},
       h('div', {class: 'what'},
           h('span', {class: 'kind'}, a.kind),

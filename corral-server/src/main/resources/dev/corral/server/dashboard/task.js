@@ -2,7 +2,7 @@
 // sandbox's page (live terminal over the WebSocket, read-only until "take control").
 import {get, post, csrfToken} from './api.js';
 import {h, fill, flash} from './dom.js';
-import {pendingFor, answer, onApprovalsChange} from './approvals.js';
+import {pendingFor, waitingOn, card, answer, onApprovalsChange} from './approvals.js';
 import {TERMINAL} from './pages.js';
 
 function terminal(container, title, writable) {
@@ -23,29 +23,70 @@ function diffView(text) {
   }, line + '\n')));
 }
 
+/** A socket URL on this origin, carrying the CSRF token the server wants on cookie sessions. */
+function socketUrl(path, control) {
+  const url = new URL(path, location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('csrf', csrfToken());
+  if (control) url.searchParams.set('control', 'true');
+  return url;
+}
+
 export async function taskPage(id) {
   const task = await get('/api/v1/tasks/' + id);
   const state = h('span', {class: 'state ' + task.state, id: 'task-state'}, task.state);
   const reason = h('span', {class: 'reason'}, task.reason);
   const title = h('span', {class: 'term-title', id: 'terminal-title'});
   const screen = h('div', {class: 'terminal', id: 'terminal'});
+  const mode = h('span', {class: 'mode', id: 'terminal-mode'}, task.terminal ? 'read-only' : 'no terminal: output only');
+  const take = h('button', {type: 'button', id: 'take-control', hidden: true}, 'Take control');
+  const waiting = h('ol', {class: 'approvals', id: 'task-approvals'});
   const diff = h('div', {id: 'diff-view'});
   const buttons = h('div', {class: 'actions', id: 'merge-actions'});
   const element = h('section', {},
       h('h1', {}, 'Task ', h('code', {}, id), ' ', state),
       h('p', {class: 'prompt', id: 'task-prompt'}, task.prompt),
       h('p', {}, reason),
-      h('h2', {}, 'Terminal ', title), screen,
+      waiting,
+      h('h2', {}, 'Terminal ', title, ' ', mode, take), screen,
       h('h2', {}, 'Diff'), buttons, diff);
   // xterm.js measures its container, so it opens once the page is in the document.
+  // Watching is the SSE log stream; taking control reconnects over the WebSocket, which replays
+  // the output from its first byte and carries the keys.
   let term = null;
   let events = null;
-  const attached = () => {
+  let socket = null;
+  const watch = () => {
     term = terminal(screen, title, false);
     events = new EventSource('/api/v1/tasks/' + id + '/events');
     events.addEventListener('log', (event) => term.write(JSON.parse(event.data).text));
     events.addEventListener('end', () => events.close());
   };
+  const control = () => {
+    if (events) events.close();
+    if (term) term.dispose();
+    term = terminal(screen, title, true);
+    const ws = new WebSocket(socketUrl('/api/v1/tasks/' + id + '/attach', true));
+    ws.onmessage = (event) => term.write(event.data);
+    const resize = () => ws.readyState === 1 && ws.send(JSON.stringify({type: 'resize', columns: term.cols, rows: term.rows}));
+    ws.onopen = () => {
+      mode.textContent = 'in control';
+      take.hidden = true;
+      resize(); // the agent draws for the size the user sees
+    };
+    ws.onclose = (event) => {
+      if (event.code === 4409) flash(event.reason || 'another client has control of this terminal');
+      mode.textContent = 'read-only';
+    };
+    const encoder = new TextEncoder();
+    term.onData((data) => ws.readyState === 1 && ws.send(encoder.encode(data)));
+    term.onResize(resize);
+    term.focus();
+    socket = ws;
+  };
+  take.onclick = control;
+  const attached = watch;
+  const renderWaiting = () => fill(waiting, waitingOn(id).map((a) => card(a, false)));
   let diffShown = false;
   const refresh = async () => {
     try {
@@ -53,6 +94,7 @@ export async function taskPage(id) {
       state.textContent = now.state;
       state.className = 'state ' + now.state;
       reason.textContent = now.reason;
+      take.hidden = !(now.terminal && now.state === 'running') || socket !== null;
       if (TERMINAL.has(now.state) && !diffShown) {
         diffShown = true;
         fill(diff, diffView(await get('/api/v1/tasks/' + id + '/diff')));
@@ -84,10 +126,15 @@ export async function taskPage(id) {
   };
   await refresh();
   const timer = setInterval(refresh, 1500);
-  const stop = onApprovalsChange(() => renderButtons(null));
+  renderWaiting();
+  const stop = onApprovalsChange(() => {
+    renderButtons(null);
+    renderWaiting();
+  });
   return {element, attached, leave: () => {
     clearInterval(timer);
     if (events) events.close();
+    if (socket) socket.close();
     stop();
     if (term) term.dispose();
   }};

@@ -1,0 +1,92 @@
+package dev.corral.server;
+
+import dev.corral.api.TerminalResize;
+import dev.corral.core.SandboxProcess;
+import dev.corral.engine.PromptWatcher;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A sandbox's terminal as its clients share it: any number watch, at most one (a WebSocket session)
+ * controls the keyboard and the size, and the prompt watcher types its answers through the same
+ * {@link TerminalInput}, so nothing interleaves mid-write. Thread-safe.
+ */
+final class TerminalControl {
+  private final SandboxProcess process;
+  private final TerminalInput input;
+  private final AtomicReference<@Nullable String> controller = new AtomicReference<>();
+  private volatile @Nullable PromptWatcher watcher;
+
+  TerminalControl(SandboxProcess process) {
+    this.process = process;
+    this.input = new TerminalInput(process::stdin);
+  }
+
+  /** The input every writer of this terminal goes through. */
+  TerminalInput input() {
+    return input;
+  }
+
+  /** The prompt watcher that sees this terminal's output; it follows the terminal's size. */
+  void watchedBy(@Nullable PromptWatcher watcher) {
+    this.watcher = watcher;
+  }
+
+  /** Takes control for {@code session}; false if another client has it. */
+  boolean control(String session) {
+    return controller.compareAndSet(null, session) || session.equals(controller.get());
+  }
+
+  boolean controls(String session) {
+    return session.equals(controller.get());
+  }
+
+  void release(String session) {
+    var _ = controller.compareAndSet(session, null);
+  }
+
+  /**
+   * Types {@code bytes} for {@code session}; ignored unless it has control.
+   *
+   * @throws IOException if the terminal's input is closed (the sandbox ended)
+   */
+  void type(String session, byte[] bytes) throws IOException {
+    if (controls(session)) {
+      input.write(bytes);
+    }
+  }
+
+  /**
+   * A text frame from {@code session}'s WebSocket: a {@link TerminalResize} as JSON, or keys to
+   * type. Ignored unless it has control.
+   *
+   * @throws IOException if the terminal's input is closed (the sandbox ended)
+   */
+  void text(String session, String text) throws IOException {
+    if (!controls(session)) {
+      return;
+    }
+    if (text.startsWith("{")) {
+      TerminalResize resize =
+          Json.read(text.getBytes(StandardCharsets.UTF_8), TerminalResize.class);
+      if ("resize".equals(resize.type())) {
+        resize(session, resize.columns(), resize.rows());
+      }
+    } else {
+      type(session, text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Resizes the terminal for {@code session}; ignored unless it has control. */
+  void resize(String session, int columns, int rows) {
+    if (controls(session) && columns > 0 && rows > 0) {
+      process.resize(columns, rows);
+      PromptWatcher w = watcher;
+      if (w != null) {
+        w.resize(rows, columns);
+      }
+    }
+  }
+}
