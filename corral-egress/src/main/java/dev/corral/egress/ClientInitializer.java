@@ -8,6 +8,11 @@ import java.util.concurrent.TimeUnit;
 
 /** Builds the pipeline of each connection accepted on one sandbox's listener. */
 final class ClientInitializer extends ChannelInitializer<Channel> {
+  /** The client's idle timeout handler (paused while a request waits for an approval). */
+  static final String IDLE = "idle";
+
+  static final String IDLE_CLOSE = "idle-close";
+
   private final Session.Factory sessions;
   private final ChannelGroup live;
   private final ConnectionSlots slots;
@@ -30,9 +35,9 @@ final class ClientInitializer extends ChannelInitializer<Channel> {
     channel
         .pipeline()
         .addLast(
-            "idle",
+            IDLE,
             new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-        .addLast("idle-close", IdleCloser.INSTANCE)
+        .addLast(IDLE_CLOSE, IdleCloser.INSTANCE)
         .addLast(
             HeadDeadline.NAME, new HeadDeadline(settings.headTimeout(), session.sandbox().value()))
         .addLast("detect", new ProtocolDetector(session));

@@ -6,7 +6,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -106,7 +109,9 @@ final class Dialer {
 
   /**
    * Waits (without blocking the event loop) for the approval of a held request, then dials it or
-   * refuses it. A client that leaves while waiting withdraws its share of the approval.
+   * refuses it. A client that leaves while waiting withdraws its share of the approval. The idle
+   * timeout is paused while the request is held: a hold longer than it must not cut the connection
+   * the human is deciding about.
    */
   private void awaitApproval(
       Channel client,
@@ -115,6 +120,7 @@ final class Dialer {
       ChannelHandler upstreamHandler,
       Consumer<Outcome> then) {
     client.closeFuture().addListener(f -> waiter.leave());
+    long idleMillis = pauseIdleTimeout(client);
     waiter
         .decision()
         .whenComplete(
@@ -127,6 +133,7 @@ final class Dialer {
                           if (!client.isActive()) {
                             return;
                           }
+                          resumeIdleTimeout(client, idleMillis);
                           switch (decision) {
                             case EgressDecision.Allowed allowed -> {
                               exchange.approve(allowed);
@@ -148,6 +155,30 @@ final class Dialer {
                 client.close();
               }
             });
+  }
+
+  /** Removes the client's idle handler; returns its timeout (0 when it has none). */
+  private static long pauseIdleTimeout(Channel client) {
+    IdleStateHandler idle = client.pipeline().get(IdleStateHandler.class);
+    if (idle == null) {
+      return 0;
+    }
+    client.pipeline().remove(idle);
+    return idle.getAllIdleTimeInMillis();
+  }
+
+  /**
+   * Puts a fresh idle handler back where it was (a removed one cannot be restarted). Runs on the
+   * client's event loop.
+   */
+  private static void resumeIdleTimeout(Channel client, long idleMillis) {
+    ChannelPipeline pipeline = client.pipeline();
+    if (idleMillis > 0 && pipeline.get(IdleStateHandler.class) == null) {
+      pipeline.addBefore(
+          ClientInitializer.IDLE_CLOSE,
+          ClientInitializer.IDLE,
+          new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+    }
   }
 
   private void vetAndConnect(

@@ -58,7 +58,7 @@ class EgressAskTest {
 
   @BeforeEach
   void start() {
-    start(approvals, Duration.ofMinutes(1));
+    start(approvals, Duration.ofMinutes(1), GatewaySettings.defaults());
   }
 
   @AfterEach
@@ -74,9 +74,11 @@ class EgressAskTest {
   }
 
   private void start(ApprovalGate gate, Duration hold) {
-    gateway =
-        EgressGateway.start(
-            Doubles.resolver(), Doubles.guard(), audit, GatewaySettings.defaults(), gate);
+    start(gate, hold, GatewaySettings.defaults());
+  }
+
+  private void start(ApprovalGate gate, Duration hold, GatewaySettings settings) {
+    gateway = EgressGateway.start(Doubles.resolver(), Doubles.guard(), audit, settings, gate);
     AskMode ask =
         new AskMode.Ask(hold, (rule, scope) -> written.add(new String[] {rule, scope.name()}));
     listener =
@@ -101,6 +103,25 @@ class EgressAskTest {
             return RawHttp.read(socket.getInputStream());
           }
         });
+  }
+
+  @Test
+  void aHoldLongerThanTheIdleTimeoutKeepsTheConnectionForTheAnswer() throws Exception {
+    gateway.close();
+    start(
+        approvals,
+        Duration.ofMinutes(1),
+        GatewaySettings.defaults().withIdleTimeout(Duration.ofMillis(300)));
+    Future<RawHttp> held = get(url("other.test"));
+    FakeApprovals.Opened opened = approvals.next();
+
+    Thread.sleep(1500); // several idle timeouts pass while the human decides
+    assertThat(held).as("the held connection is still open").isNotDone();
+    opened.answer().complete(new ApprovalAnswer.AllowOnce());
+
+    RawHttp response = held.get();
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.body()).startsWith("hello /x");
   }
 
   @Test

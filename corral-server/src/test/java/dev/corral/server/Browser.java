@@ -20,25 +20,26 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven by Debian's chromedriver: no browser or driver downloads
- * (Selenium Manager is never asked, because the driver's path is given).
+ * (Selenium Manager is never asked, because the driver's path is given). Public for corral-app's
+ * end-to-end browser test, which gets it from this module's test-jar.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-  final ChromeDriver driver;
+  public final ChromeDriver driver;
 
   private Browser(ChromeDriver driver) {
     this.driver = driver;
   }
 
-  static void require() {
+  public static void require() {
     Capability.require(
         Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "Chromium for the dashboard tests (apt-get install chromium chromium-driver)");
   }
 
-  static Browser start(int width, int height) {
+  public static Browser start(int width, int height) {
     require();
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
     ChromeOptions options = new ChromeOptions();
@@ -66,15 +67,15 @@ final class Browser implements AutoCloseable {
     return new Browser(driver);
   }
 
-  void open(String url) {
+  public void open(String url) {
     driver.get(url);
   }
 
-  WebElement find(String css) {
+  public WebElement find(String css) {
     return until(d -> d.findElement(By.cssSelector(css)));
   }
 
-  <T> T until(Function<WebDriver, T> condition) {
+  public <T> T until(Function<WebDriver, T> condition) {
     try {
       return java.util.Objects.requireNonNull(
           new WebDriverWait(driver, Duration.ofSeconds(60))
@@ -90,12 +91,12 @@ final class Browser implements AutoCloseable {
     }
   }
 
-  @Nullable Object script(String js, Object... args) {
+  public @Nullable Object script(String js, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(js, args);
   }
 
   /** The text of the page's terminal (xterm.js keeps it in its buffer, not in the DOM). */
-  String terminalText() {
+  public String terminalText() {
     Object text =
         script(
             "const t = window.corralTerminal; if (!t) return '';"
@@ -106,7 +107,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** Saves a screenshot to {@code corral.screenshots} (default: target/screenshots). */
-  void screenshot(String name) throws Exception {
+  public void screenshot(String name) throws Exception {
     Path dir = Path.of(System.getProperty("corral.screenshots", "target/screenshots"));
     Files.createDirectories(dir);
     byte[] png = driver.getScreenshotAs(OutputType.BYTES);

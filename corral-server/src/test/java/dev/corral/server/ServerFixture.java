@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A real server on port 0 over a real SQLite store and the native backend, with a real client. */
-final class ServerFixture implements AutoCloseable {
+public final class ServerFixture implements AutoCloseable {
   final Path temp;
   final Path data;
   final SqliteStore store;
@@ -111,7 +111,7 @@ final class ServerFixture implements AutoCloseable {
   }
 
   /** A git repository with one committed file, {@code README} = "hello\n". */
-  static Path repo(Path dir) {
+  public static Path repo(Path dir) {
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("README"), "hello\n");
@@ -133,7 +133,7 @@ final class ServerFixture implements AutoCloseable {
     }
   }
 
-  static String git(Path dir, String... args) {
+  public static String git(Path dir, String... args) {
     List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
     command.addAll(List.of(args));
     try {

@@ -29,8 +29,10 @@ export async function tasksPage() {
     event.preventDefault();
     const data = new FormData(form);
     try {
+      const allow = String(data.get('allow') || '').split(/[\s,]+/).filter((r) => r);
       const task = await post('/api/v1/tasks', {
         repo: data.get('repo'), agent: data.get('agent'), prompt: data.get('prompt'),
+        allow, egressAsk: data.get('egressAsk') === 'on',
       });
       location.hash = '#/tasks/' + task.id;
     } catch (e) {
@@ -40,6 +42,9 @@ export async function tasksPage() {
   h('input', {name: 'repo', placeholder: 'repository (absolute path or git URL)', required: true}),
   h('input', {name: 'agent', value: 'shell', required: true, size: 8}),
   h('input', {name: 'prompt', placeholder: 'prompt', required: true}),
+  h('input', {name: 'allow', placeholder: 'allowed hosts, e.g. pypi.org @npm', size: 18}),
+  h('label', {class: 'check', title: 'hold requests to hosts no rule decides and ask in the approvals queue'},
+      h('input', {type: 'checkbox', name: 'egressAsk'}), ' ask for unknown hosts'),
   h('button', {type: 'submit'}, 'Start task'));
   const element = h('section', {},
       h('h1', {}, 'Tasks'), form,
