@@ -19,8 +19,10 @@ import org.openqa.selenium.interactions.Actions;
 /**
  * The dashboard in a real headless Chromium against a real server, store and native backend.
  *
- * <p>The host approvals here are opened through the queue's {@code ApprovalGate} directly: the
- * egress gateway's {@code ask} mode, which opens them for real, lands from another branch.
+ * <p>The host and prompt approvals here are opened through the queue's {@code ApprovalGate}
+ * directly, to drive the queue's page (keys, phone layout, hostile screens) in isolation. The real
+ * openers — the egress gateway's ask mode and a task's prompt watcher — drive the same pages in
+ * corral-app's {@code DashboardEndToEndTest}.
  */
 class DashboardBrowserTest {
   @TempDir static Path temp;
