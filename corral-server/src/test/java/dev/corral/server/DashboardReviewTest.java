@@ -219,7 +219,7 @@ class DashboardReviewTest {
   }
 
   @Test
-  void findingsFitAPhoneScreen() throws Exception {
+  void findingsFitAPhoneScreenAndApplyAsksToo() throws Exception {
     Path repo = ServerFixture.repo(temp.resolve("phone-repo"));
     String longName = "a-very-long-directory-name-that-does-not-fit/" + "x".repeat(80) + ".sh";
     TaskView task =
@@ -262,6 +262,21 @@ class DashboardReviewTest {
           .isLessThanOrEqualTo(390);
       phone.script("document.getElementById('findings').scrollIntoView()");
       phone.screenshot("dashboard-review-phone");
+
+      // Apply asks the same way, and applies unstaged once the risk is accepted.
+      phone.find("#accept-risk-cancel").click();
+      phone.find("#merge-actions #apply").click();
+      assertThat(phone.find("#accept-risk-confirm").getText())
+          .isEqualTo("Apply anyway (accept risk)");
+      assertThat(repo.resolve(longName)).doesNotExist();
+      phone.find("#accept-risk-confirm").click();
+      phone.until(
+          d ->
+              d.findElement(By.id("flash"))
+                  .getText()
+                  .startsWith("applied 2 path(s) despite 1 blocking finding(s) (risk accepted)"));
+      assertThat(repo.resolve(longName)).isRegularFile();
+      assertThat(ServerFixture.git(repo, "status", "--porcelain")).contains("?? a-very-long");
     }
   }
 

@@ -89,7 +89,9 @@ export async function taskPage(id) {
     try {
       const body = acceptRisk ? {acceptRisk: true} : undefined;
       const done = await post('/api/v1/tasks/' + id + '/' + verb, body);
-      const accepted = acceptRisk && review ? blockingLines(review).length : 0;
+      // A merge reports the findings it recorded in its commit; apply records none, so count them.
+      const accepted = verb === 'merge' ? done.acceptedRisk.length
+        : acceptRisk && review ? blockingLines(review).length : 0;
       const despite = accepted ? ' despite ' + accepted + ' blocking finding(s) (risk accepted)' : '';
       flash(verb === 'merge'
         ? 'merged' + despite + ': branch ' + done.branch + ' at ' + done.commit + ' into ' + done.repo
