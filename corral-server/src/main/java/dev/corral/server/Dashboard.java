@@ -27,6 +27,7 @@ final class Dashboard {
           Map.entry("dom.js", new String[] {"dashboard/dom.js", "text/javascript"}),
           Map.entry("pages.js", new String[] {"dashboard/pages.js", "text/javascript"}),
           Map.entry("task.js", new String[] {"dashboard/task.js", "text/javascript"}),
+          Map.entry("review.js", new String[] {"dashboard/review.js", "text/javascript"}),
           Map.entry("approvals.js", new String[] {"dashboard/approvals.js", "text/javascript"}),
           Map.entry("style.css", new String[] {"dashboard/style.css", "text/css"}),
           Map.entry(

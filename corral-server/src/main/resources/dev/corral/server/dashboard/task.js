@@ -1,9 +1,11 @@
-// A task's page (state, live terminal from the log stream, diff, merge/apply/discard) and a
+// A task's page (state, live terminal from the log stream, diff with review findings inline,
+// merge/apply/discard with an accept-risk confirmation when review blocks) and a
 // sandbox's page (live terminal over the WebSocket, read-only until "take control").
 import {get, post, csrfToken} from './api.js';
 import {h, fill, flash} from './dom.js';
 import {pendingFor, waitingOn, card, answer, onApprovalsChange} from './approvals.js';
 import {TERMINAL} from './pages.js';
+import {reviewedDiff, reviewSummary, blockingLines} from './review.js';
 
 function terminal(container, title, writable) {
   const term = new window.Terminal({convertEol: true, disableStdin: !writable, scrollback: 5000,
@@ -15,13 +17,17 @@ function terminal(container, title, writable) {
   return term;
 }
 
-function diffView(text) {
-  if (!text) return h('p', {class: 'hint'}, 'No changes.');
-  return h('pre', {class: 'diff', id: 'diff'}, text.split('\n').map((line) => h('span', {
-    class: line.startsWith('+++') || line.startsWith('---') ? 'file'
-      : line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : '',
-  }, line + '\n')));
+/** The summary and the diff with findings inline; a task without a review shows the plain diff. */
+function diffView(text, review, problem) {
+  const {element, elsewhere} = reviewedDiff(text, review ? review.findings : []);
+  return [
+    review ? reviewSummary(review, elsewhere)
+      : h('p', {class: 'hint', id: 'findings'}, 'No review: ' + problem),
+    text ? element : h('p', {class: 'hint'}, 'No changes.'),
+  ];
 }
+
+const VERBS = {merge: 'Merge', apply: 'Apply'};
 
 /** A socket URL on this origin, carrying the CSRF token the server wants on cookie sessions. */
 function socketUrl(path, control) {
@@ -43,13 +49,15 @@ export async function taskPage(id) {
   const waiting = h('ol', {class: 'approvals', id: 'task-approvals'});
   const diff = h('div', {id: 'diff-view'});
   const buttons = h('div', {class: 'actions', id: 'merge-actions'});
+  // Asks before merging or applying over blocking findings; refilled only by the user's clicks.
+  const risk = h('div', {class: 'accept-risk', id: 'accept-risk', hidden: true});
   const element = h('section', {},
       h('h1', {}, 'Task ', h('code', {}, id), ' ', state),
       h('p', {class: 'prompt', id: 'task-prompt'}, task.prompt),
       h('p', {}, reason),
       waiting,
       h('h2', {}, 'Terminal ', title, ' ', mode, take), screen,
-      h('h2', {}, 'Diff'), buttons, diff);
+      h('h2', {}, 'Diff'), buttons, risk, diff);
   // xterm.js measures its container, so it opens once the page is in the document.
   // Watching is the SSE log stream; taking control reconnects over the WebSocket, which replays
   // the output from its first byte and carries the keys.
@@ -88,6 +96,8 @@ export async function taskPage(id) {
   const attached = watch;
   const renderWaiting = () => fill(waiting, waitingOn(id).map((a) => card(a, false)));
   let diffShown = false;
+  let reviewed = false; // the review was asked for (it may not exist: a failed task saved nothing)
+  let review = null;
   const refresh = async () => {
     try {
       const now = await get('/api/v1/tasks/' + id);
@@ -97,29 +107,82 @@ export async function taskPage(id) {
       take.hidden = !(now.terminal && now.state === 'running') || socket !== null;
       if (TERMINAL.has(now.state) && !diffShown) {
         diffShown = true;
-        fill(diff, diffView(await get('/api/v1/tasks/' + id + '/diff')));
+        const text = await get('/api/v1/tasks/' + id + '/diff');
+        let problem = null;
+        try {
+          review = await get('/api/v1/tasks/' + id + '/review');
+        } catch (e) {
+          problem = e.message;
+        }
+        reviewed = true;
+        fill(diff, diffView(text, review, problem));
       }
       renderButtons(now);
     } catch (e) {
       flash(e.message);
     }
   };
+  const closeRisk = () => {
+    risk.hidden = true;
+    fill(risk);
+  };
+  // Merge or apply through the task endpoints; acceptRisk only after the user confirmed.
+  const integrate = async (verb, acceptRisk) => {
+    try {
+      const body = acceptRisk ? {acceptRisk: true} : undefined;
+      const done = await post('/api/v1/tasks/' + id + '/' + verb, body);
+      // A merge reports the findings it recorded in its commit; apply records none, so count them.
+      const accepted = verb === 'merge' ? done.acceptedRisk.length
+        : acceptRisk && review ? blockingLines(review).length : 0;
+      const despite = accepted ? ' despite ' + accepted + ' blocking finding(s) (risk accepted)' : '';
+      flash(verb === 'merge'
+        ? 'merged' + despite + ': branch ' + done.branch + ' at ' + done.commit + ' into ' + done.repo
+        : 'applied ' + done.paths.length + ' path(s)' + despite + ' to the working tree of ' + done.repo
+          + ' (unstaged)', 'ok');
+      closeRisk();
+    } catch (e) {
+      flash(e.message);
+    }
+  };
+  const askRisk = (verb) => {
+    const lines = blockingLines(review);
+    fill(risk,
+        h('p', {class: 'blocking'}, 'Review found ' + lines.length + ' blocking finding(s). '
+          + VERBS[verb] + ' only if you are sure they are safe:'),
+        h('ul', {class: 'blocking-list'}, lines.map((line) => h('li', {}, line))),
+        h('div', {class: 'actions'},
+            h('button', {type: 'button', class: 'deny', id: 'accept-risk-confirm', 'data-verb': verb,
+              onclick: () => integrate(verb, true)}, VERBS[verb] + ' anyway (accept risk)'),
+            h('button', {type: 'button', class: 'quiet', id: 'accept-risk-cancel', onclick: closeRisk},
+                'Cancel')));
+    risk.hidden = false;
+  };
+  // The server refuses a blocked merge or apply too; asking first means it never fails unexplained.
+  const guarded = (verb, go) => () => {
+    if (!reviewed) {
+      flash('the review of this task is still loading; try again in a moment');
+    } else if (review && review.blocking) {
+      askRisk(verb);
+    } else {
+      closeRisk();
+      go();
+    }
+  };
   const renderButtons = (now) => {
     const pending = pendingFor(id);
     if (pending) {
       fill(buttons,
-          h('button', {type: 'button', class: 'allow', id: 'merge', onclick: () => answer(pending.id, {answer: 'allow'})}, 'Merge'),
-          h('button', {type: 'button', class: 'apply', id: 'apply', onclick: () => answer(pending.id, {answer: 'apply'})}, 'Apply'),
-          h('button', {type: 'button', class: 'deny', id: 'discard', onclick: () => answer(pending.id, {answer: 'deny'})}, 'Discard'));
+          h('button', {type: 'button', class: 'allow', id: 'merge',
+            onclick: guarded('merge', () => answer(pending.id, {answer: 'allow'}))}, 'Merge'),
+          h('button', {type: 'button', class: 'apply', id: 'apply',
+            onclick: guarded('apply', () => answer(pending.id, {answer: 'apply'}))}, 'Apply'),
+          h('button', {type: 'button', class: 'deny', id: 'discard', onclick: () => {
+            closeRisk();
+            answer(pending.id, {answer: 'deny'});
+          }}, 'Discard'));
     } else if (now && now.state === 'succeeded') {
-      fill(buttons, h('button', {type: 'button', class: 'allow', id: 'merge', onclick: async () => {
-        try {
-          const merged = await post('/api/v1/tasks/' + id + '/merge');
-          flash('branch ' + merged.branch + ' is in ' + merged.repo + ' at ' + merged.commit, 'ok');
-        } catch (e) {
-          flash(e.message);
-        }
-      }}, 'Merge'));
+      fill(buttons, h('button', {type: 'button', class: 'allow', id: 'merge',
+        onclick: guarded('merge', () => integrate('merge', false))}, 'Merge'));
     } else {
       fill(buttons);
     }
