@@ -92,6 +92,7 @@ class DashboardEndToEndTest {
                     ? Optional.empty()
                     : AddressCheck.refusal(address, privateTargets));
     egress.resolve(Map.of("registry.test", "127.0.0.2"));
+    TomlConfigSource config = TomlConfigSource.of(dirs);
     Path data = Files.createDirectories(tmp.resolve("server"));
     store = SqliteStore.open(data.resolve("store.db"), true);
     ApprovalQueue approvals = ApprovalQueue.open(store, ApprovalSettings.DEFAULT);
@@ -105,7 +106,7 @@ class DashboardEndToEndTest {
             new CloneTaskWorkspaces(
                 new Workspaces(dirs), engine, data.resolve("mirrors"), ReviewSettings.DEFAULT),
             new ShellAgent(),
-            Optional.empty(),
+            Optional.of(new ConfigEgressAdmin(dirs, config, egress)),
             approvals);
     token = Files.readString(CorralServer.tokenFile(data)).strip();
     browser = Browser.start(1280, 1000);
@@ -175,6 +176,15 @@ class DashboardEndToEndTest {
 
     // Allowed once: the request reached the upstream. Then the agent asks its question.
     browser.until(d -> browser.terminalText().contains("hello from upstream /pkg"));
+    // The gateway's audit record of the request, on the task's egress log.
+    browser.until(
+        d ->
+            d.findElement(By.id("task-egress"))
+                .getText()
+                .contains("registry.test:" + upstreamPort));
+    WebElement record = browser.find("#task-egress tbody tr");
+    assertThat(record.getText()).contains("registry.test:" + upstreamPort).contains("allowed once");
+    assertThat(record.getAttribute("class")).doesNotContain("denied");
     WebElement prompt = browser.find("#task-approvals li.approval[data-kind=prompt]");
     assertThat(prompt.findElement(By.cssSelector("pre.screen")).getText())
         .contains("Link the deploy key? (y/n)");

@@ -71,9 +71,13 @@ final class EgressRoutes {
         });
   }
 
-  /** The last {@code limit} records (all files, oldest first), only denials with {@code denied}. */
+  /**
+   * The last {@code limit} records (all files, oldest first); only denials with {@code denied},
+   * only one sandbox's (a task's sandbox is named after the task) with {@code sandbox}.
+   */
   private void log(Context ctx) {
     boolean denied = "true".equals(ctx.queryParam("denied"));
+    String sandbox = ctx.queryParam("sandbox");
     String limitParam = ctx.queryParam("limit");
     int limit;
     try {
@@ -94,7 +98,8 @@ final class EgressRoutes {
         } catch (IOException e) {
           continue; // a line cut by a crash of the gateway
         }
-        if (denied && !"deny".equals(record.get("decision"))) {
+        if ((denied && !"deny".equals(record.get("decision")))
+            || (sandbox != null && !sandbox.equals(record.get("sandbox")))) {
           continue;
         }
         last.addLast(record);

@@ -74,10 +74,10 @@ class EgressApiTest {
     Path audit = temp.resolve("egress.jsonl");
     Files.writeString(
         audit,
-        "{\"host\":\"pypi.org\",\"decision\":\"allow\"}\n"
-            + "{\"host\":\"evil.test\",\"decision\":\"deny\"}\n"
+        "{\"host\":\"pypi.org\",\"decision\":\"allow\",\"sandbox\":\"t-1\"}\n"
+            + "{\"host\":\"evil.test\",\"decision\":\"deny\",\"sandbox\":\"t-2\"}\n"
             + "{\"host\":\"cut"
-            + "\n{\"host\":\"npmjs.org\",\"decision\":\"allow\"}\n");
+            + "\n{\"host\":\"npmjs.org\",\"decision\":\"allow\",\"sandbox\":\"t-1\"}\n");
     FakeAdmin admin = new FakeAdmin(audit);
     try (ServerFixture fixture =
         ServerFixture.start(temp, temp.resolve("data"), 1, Optional.of(admin))) {
@@ -90,6 +90,10 @@ class EgressApiTest {
       assertThat(denied.path("records"))
           .extracting(r -> r.path("host").asText())
           .containsExactly("evil.test");
+      JsonNode one = json.readTree(get(fixture, "/api/v1/egress/log?sandbox=t-1"));
+      assertThat(one.path("records"))
+          .extracting(r -> r.path("host").asText())
+          .containsExactly("pypi.org", "npmjs.org");
       JsonNode last = json.readTree(get(fixture, "/api/v1/egress/log?limit=1"));
       assertThat(last.path("records"))
           .extracting(r -> r.path("host").asText())

@@ -76,20 +76,48 @@ export async function sandboxesPage() {
   return {element, leave: poll(refresh)};
 }
 
+/** Egress audit records as table rows, newest first; a denial gets an "Allow" button. */
+export function egressRows(records, withSandbox = true) {
+  return records.slice().reverse().map((r) => h('tr', {class: r.decision === 'deny' ? 'denied' : ''},
+      h('td', {}, r.time || ''),
+      withSandbox ? h('td', {}, r.sandbox || '') : null,
+      h('td', {}, (r.host || '') + (r.port ? ':' + r.port : '')),
+      h('td', {}, r.decision || ''),
+      h('td', {}, r.reason || r.rule || ''),
+      h('td', {}, r.decision === 'deny' && r.host
+        ? h('button', {type: 'button', class: 'allow', title: 'allow this host in your user policy',
+          onclick: () => allowHost(r.host)}, 'Allow')
+        : '')));
+}
+
+/**
+ * One sandbox's (or task's) egress log: a table that refresh() fills; an empty log says so, and a
+ * server without a gateway answers with its reason in place of the rows.
+ */
+export function egressLog(sandbox, id) {
+  const rows = h('tbody');
+  const table = h('table', {class: 'list egress', id},
+      h('thead', {}, h('tr', {}, ['Time', 'Host', 'Decision', 'Why', ''].map((c) => h('th', {}, c)))),
+      rows);
+  const refresh = async () => {
+    try {
+      const log = await get('/api/v1/egress/log?limit=200&sandbox=' + encodeURIComponent(sandbox));
+      fill(rows, log.records.length === 0
+        ? h('tr', {}, h('td', {colspan: 5, class: 'hint'}, 'No network requests.'))
+        : egressRows(log.records, false));
+    } catch (e) {
+      fill(rows, h('tr', {}, h('td', {colspan: 5, class: 'hint'}, e.message)));
+    }
+  };
+  return {table, refresh};
+}
+
 export async function egressPage() {
   const rows = h('tbody');
   const refresh = async () => {
     try {
       const log = await get('/api/v1/egress/log?limit=200');
-      fill(rows, log.records.slice().reverse().map((r) => h('tr', {class: r.decision === 'deny' ? 'denied' : ''},
-          h('td', {}, r.time || ''),
-          h('td', {}, r.sandbox || ''),
-          h('td', {}, (r.host || '') + (r.port ? ':' + r.port : '')),
-          h('td', {}, r.decision || ''),
-          h('td', {}, r.reason || r.rule || ''),
-          h('td', {}, r.decision === 'deny' && r.host
-            ? h('button', {type: 'button', class: 'allow', onclick: () => allowHost(r.host)}, 'Allow')
-            : ''))));
+      fill(rows, egressRows(log.records));
     } catch (e) {
       fill(rows, h('tr', {}, h('td', {colspan: 6}, e.message)));
     }

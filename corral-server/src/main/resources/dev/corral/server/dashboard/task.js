@@ -4,7 +4,7 @@
 import {get, post, csrfToken} from './api.js';
 import {h, fill, flash} from './dom.js';
 import {pendingFor, waitingOn, card, answer, onApprovalsChange} from './approvals.js';
-import {TERMINAL} from './pages.js';
+import {TERMINAL, egressLog} from './pages.js';
 import {reviewedDiff, reviewSummary, blockingLines} from './review.js';
 
 function terminal(container, title, writable) {
@@ -47,6 +47,7 @@ export async function taskPage(id) {
   const mode = h('span', {class: 'mode', id: 'terminal-mode'}, task.terminal ? 'read-only' : 'no terminal: output only');
   const take = h('button', {type: 'button', id: 'take-control', hidden: true}, 'Take control');
   const waiting = h('ol', {class: 'approvals', id: 'task-approvals'});
+  const egress = egressLog(id, 'task-egress');
   const diff = h('div', {id: 'diff-view'});
   const buttons = h('div', {class: 'actions', id: 'merge-actions'});
   // Asks before merging or applying over blocking findings; refilled only by the user's clicks.
@@ -57,6 +58,7 @@ export async function taskPage(id) {
       h('p', {}, reason),
       waiting,
       h('h2', {}, 'Terminal ', title, ' ', mode, take), screen,
+      h('h2', {}, 'Egress'), egress.table,
       h('h2', {}, 'Diff'), buttons, risk, diff);
   // xterm.js measures its container, so it opens once the page is in the document.
   // Watching is the SSE log stream; taking control reconnects over the WebSocket, which replays
@@ -105,6 +107,7 @@ export async function taskPage(id) {
       state.className = 'state ' + now.state;
       reason.textContent = now.reason;
       take.hidden = !(now.terminal && now.state === 'running') || socket !== null;
+      if (!diffShown) await egress.refresh(); // while it runs, and once when it has ended
       if (TERMINAL.has(now.state) && !diffShown) {
         diffShown = true;
         const text = await get('/api/v1/tasks/' + id + '/diff');
@@ -239,13 +242,18 @@ export async function sandboxPage(name) {
     mode.textContent = control ? 'in control' : 'read-only';
     socket = ws;
   };
+  const egress = egressLog(sandbox.name, 'sandbox-egress');
   const element = h('section', {},
       h('h1', {}, 'Sandbox ', h('code', {}, sandbox.name), ' ', h('span', {class: 'state ' + sandbox.state}, sandbox.state)),
       h('p', {class: 'prompt'}, sandbox.command.join(' ')),
       h('h2', {}, 'Terminal ', title, ' ', mode,
           sandbox.tty ? h('button', {type: 'button', id: 'take-control', onclick: () => connect(true)}, 'Take control') : null),
-      screen);
+      screen,
+      h('h2', {}, 'Egress'), egress.table);
+  egress.refresh();
+  const timer = setInterval(egress.refresh, 3000);
   return {element, attached: () => connect(false), leave: () => {
+    clearInterval(timer);
     if (socket) socket.close();
     if (term) term.dispose();
   }};
