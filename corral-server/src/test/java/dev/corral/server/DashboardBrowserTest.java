@@ -236,6 +236,35 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void aRunningTaskIsReadOnlyUntilTheUserTakesControlOfItsTerminal() throws Exception {
+    Path repo = ServerFixture.repo(temp.resolve("repo-control"));
+    var task =
+        fixture.client.submit(
+            dev.corral.api.TaskRequest.of(
+                repo.toString(),
+                "shell",
+                "echo waiting-for-a-line; read -r line; echo \"typed:[$line]\" > typed.txt;"
+                    + " echo size:$(stty size)"));
+    browser.open(url("/ui/#/tasks/" + task.id()));
+    browser.until(d -> browser.terminalText().contains("waiting-for-a-line"));
+    assertThat(browser.find("#terminal-mode").getText()).isEqualTo("read-only");
+    browser.find("#terminal .xterm-helper-textarea").sendKeys("viewer-typed\n");
+
+    browser.until(d -> d.findElement(By.id("take-control")).isDisplayed());
+    browser.find("#take-control").click();
+    browser.until(d -> d.findElement(By.id("terminal-mode")).getText().equals("in control"));
+    browser.find("#terminal .xterm-helper-textarea").sendKeys("hello\n");
+
+    browser.until(d -> d.findElement(By.id("task-state")).getText().equals("succeeded"));
+    assertThat(fixture.client.diff(task.id()))
+        .as("only the controller's keys reached the agent")
+        .contains("+typed:[hello]")
+        .doesNotContain("viewer-typed");
+    // The page's terminal is 100 by 14: the agent's terminal was resized to it.
+    assertThat(fixture.client.log(task.id(), 0)).contains("size:14 100");
+  }
+
+  @Test
   void ourOwnPagesRunWithoutContentSecurityPolicyViolations() {
     browser.open(url("/ui/#/tasks"));
     browser.find("#tasks");
