@@ -19,6 +19,7 @@ import dev.corral.workspace.Workspaces;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -77,12 +78,16 @@ class TaskCommandsTest {
   }
 
   private static String[] run(Path userHome, String... args) {
+    return runWithInput(userHome, "", args);
+  }
+
+  private static String[] runWithInput(Path userHome, String input, String... args) {
     CommandLine cl =
         Main.commandLine(
             CorralDirs.from(Map.of(), HostPath.of(userHome)),
             Map.of("PATH", "/usr/bin:/bin", "HOME", userHome.toString()),
             HostPath.of(repo),
-            CliStreams.piped(new ByteArrayInputStream(new byte[0])),
+            CliStreams.piped(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8))),
             java.util.List.of(args));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -134,6 +139,39 @@ class TaskCommandsTest {
     assertThat(merged[0]).as(merged[2]).isEqualTo("0");
     assertThat(merged[1]).startsWith("merged corral/" + id + " into " + repo + " as ");
     assertThat(Files.readString(repo.resolve("notes.txt"))).contains("two");
+  }
+
+  @Test
+  void attachTypesIntoARunningTasksTerminalAndExitsWithTheAgentsCode() {
+    String id =
+        run(
+            "task",
+            "submit",
+            "--agent",
+            "shell",
+            "--prompt",
+            "read -r line; echo \"typed:[$line]\"; exit 4")[1]
+            .strip();
+
+    String[] attached = runWithInput(home, "hello\n", "task", "attach", id);
+
+    assertThat(attached[1]).contains("typed:[hello]");
+    assertThat(attached[0]).as(attached[2]).isEqualTo("4");
+  }
+
+  @Test
+  void attachRefusesATaskWithoutATerminalAndSaysHowToFollowIt() {
+    String id =
+        run("task", "submit", "--agent", "shell", "--no-terminal", "--prompt", "sleep 5")[1]
+            .strip();
+
+    String[] attached = run("task", "attach", id);
+
+    assertThat(attached[2])
+        .contains("corral: error: task " + id + " is not running in a terminal")
+        .contains("corral task logs -f " + id);
+    assertThat(attached[0]).isNotEqualTo("0");
+    run("task", "cancel", id);
   }
 
   @Test

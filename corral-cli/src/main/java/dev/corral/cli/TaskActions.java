@@ -6,6 +6,7 @@ import dev.corral.client.CorralClient;
 import dev.corral.core.ExitCodes;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,8 +75,16 @@ final class TaskActions {
                         out.print(chunk.text());
                         out.flush();
                       }));
-      Integer exit = end.exitCode();
-      return switch (end.state()) {
+      return exitCode(end.state(), end.exitCode());
+    }
+
+    /** The exit code a command that waited for {@code task} to end gives. */
+    static int exitCode(dev.corral.api.TaskView task) {
+      return exitCode(task.state(), task.exitCode());
+    }
+
+    private static int exitCode(String state, @Nullable Integer exit) {
+      return switch (state) {
         case "succeeded" -> 0;
         case "timed_out" -> ExitCodes.TIMEOUT;
         case "cancelled" -> 130;

@@ -39,7 +39,8 @@ final class TaskCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "missing subcommand: submit, ls, show, logs, cancel, diff, review, merge, apply or discard");
+        "missing subcommand: submit, ls, show, logs, attach, cancel, diff, review, merge, apply or"
+            + " discard");
   }
 
   static CommandLine commandLine(CliContext ctx) {
@@ -48,6 +49,7 @@ final class TaskCommand implements Runnable {
         .addSubcommand(new Ls(ctx))
         .addSubcommand(new Show(ctx))
         .addSubcommand(new TaskActions.Logs(ctx))
+        .addSubcommand(new TaskAttach(ctx))
         .addSubcommand(new TaskActions.Cancel(ctx))
         .addSubcommand(new TaskActions.Diff(ctx))
         .addSubcommand(new TaskAirlockCommands.Review(ctx))

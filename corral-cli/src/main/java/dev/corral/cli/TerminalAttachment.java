@@ -74,7 +74,7 @@ final class TerminalAttachment implements Attachment {
   }
 
   /** Like cfmakeraw(3): no echo, no line editing, no signals from keys, no output processing. */
-  private static Attributes raw(Attributes saved) {
+  static Attributes raw(Attributes saved) {
     Attributes raw = new Attributes(saved);
     raw.setLocalFlags(EnumSet.of(LocalFlag.ICANON, LocalFlag.ECHO, LocalFlag.IEXTEN), false);
     raw.setLocalFlag(LocalFlag.ISIG, false);

@@ -82,6 +82,11 @@ public final class TerminalSession implements AutoCloseable {
     };
   }
 
+  /** Types {@code keys} as they are (ignored by the server unless this session has control). */
+  public void send(byte[] keys) {
+    socket.sendBinary(ByteBuffer.wrap(keys.clone()), true).join();
+  }
+
   /** Types {@code text} (ignored by the server unless this session has control). */
   public void type(String text) {
     socket.sendBinary(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), true).join();
