@@ -14,6 +14,7 @@ import dev.corral.core.SandboxSpec;
 import dev.corral.core.Stdio;
 import dev.corral.core.UsageException;
 import dev.corral.engine.AgentLaunch;
+import dev.corral.workspace.Submodules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -260,10 +261,12 @@ final class RunOptions {
         SandboxSpec.builder(id, workspace)
             .command(argv.isEmpty() ? LoginShell.command(ctx.env()) : argv)
             .env(lockdown ? Map.of() : config.env())
+            // In place (mount mode) the host's git later enters every submodule: their .git
+            // stays read-only like the workspace's own.
             .filesystem(
                 clone
                     ? FilesystemPolicy.defaults(home, hidden).forClone()
-                    : FilesystemPolicy.defaults(home, hidden))
+                    : Submodules.protect(FilesystemPolicy.defaults(home, hidden), workspace))
             .limits(resources)
             .network(network(config, agent))
             .stdio(stdio)
