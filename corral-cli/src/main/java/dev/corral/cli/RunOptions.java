@@ -41,8 +41,8 @@ final class RunOptions {
       names = "--workspace-mode",
       paramLabel = "MODE",
       description =
-          "mount: the sandbox writes the working tree in place (.git stays read-only, so git"
-              + " cannot commit); clone: it works in its own clone on branch corral/NAME, and"
+          "mount: the sandbox writes the working tree in place (.git and the submodules' .git"
+              + " stay read-only, so git cannot commit); clone: it works in its own clone on branch corral/NAME, and"
               + " changes come back through corral diff/merge/apply"
               + " (default: [workspace] mode, else mount).")
   @Nullable String workspaceMode;
