@@ -14,6 +14,7 @@ import dev.corral.core.ResourceLimits;
 import dev.corral.core.SandboxSpec;
 import dev.corral.core.Stdio;
 import dev.corral.core.UsageException;
+import dev.corral.core.WorkspaceProtection;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -264,53 +265,34 @@ final class ContainerPlan {
     return Optional.empty();
   }
 
-  /** Read-only binds over protected workspace entries; placeholders where they do not exist. */
+  /**
+   * Read-only binds over protected workspace entries, placeholders where they do not exist, and the
+   * directories leading to nested ones bound onto themselves (see {@link WorkspaceProtection}).
+   * Docker mounts parents before children whatever the order here.
+   */
   private void protectWorkspace(Path workspace) {
-    boolean gitDir = Files.isDirectory(workspace.resolve(".git"), LinkOption.NOFOLLOW_LINKS);
-    List<String> entries = new ArrayList<>(spec.filesystem().protectedInWorkspace());
-    if (!Files.exists(workspace.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
-      // Without a repository, a .git the agent creates would run its hooks on the host.
-      if (!entries.contains(".git")) {
-        entries.add(".git");
-      }
-    }
-    for (String entry : entries) {
-      if (entry.startsWith(".git/") && (!gitDir || entries.contains(".git"))) {
-        // No repository, or the whole .git is read-only already (mount mode): a bind inside it
-        // would only add a mount point, which a read-only .git cannot take.
-        continue;
-      }
-      Path path = workspace.resolve(entry);
-      if (Files.isSymbolicLink(path)) {
-        throw new UsageException(
-            "protected workspace entry " + path + " is a symbolic link",
-            "Corral keeps it read-only and cannot protect a link; replace it with a real "
-                + (isDirectoryName(entry) ? "directory" : "file")
-                + " or remove it");
-      }
-      if (Files.exists(path)) {
-        readOnly(path, path.toString());
-      } else {
-        placeholders.add(path);
-        // An empty read-only directory, also for files (.envrc, corral.toml): nothing can be
-        // created in it or replace it (it is a mount point), and git ignores empty directories,
-        // so `git add -A` neither fails nor commits an empty placeholder file. Only .git/config,
-        // which git never adds, stays an empty file (an empty configuration).
-        readOnly(
-            entry.equals(".git/config")
-                ? layout.directory().emptyFile()
-                : layout.directory().emptyDir(),
-            path.toString());
+    for (WorkspaceProtection.Step step : WorkspaceProtection.plan(workspace, spec.filesystem())) {
+      Path path = step.path();
+      switch (step) {
+        case WorkspaceProtection.Pin pin ->
+            binds.add(new Bind(path.toString(), new Volume(path.toString()), AccessMode.rw));
+        case WorkspaceProtection.ReadOnly readOnly -> readOnly(path, path.toString());
+        case WorkspaceProtection.Placeholder placeholder -> {
+          placeholders.add(path);
+          // An empty read-only directory, also for files (.envrc, corral.toml): nothing can be
+          // created in it or replace it (it is a mount point), and git ignores empty directories,
+          // so `git add -A` neither fails nor commits an empty placeholder file. Only .git/config,
+          // which git never adds, stays an empty file (an empty configuration).
+          readOnly(
+              placeholder.file() ? layout.directory().emptyFile() : layout.directory().emptyDir(),
+              path.toString());
+        }
       }
     }
   }
 
   private void readOnly(Path source, String target) {
     binds.add(new Bind(source.toString(), new Volume(target), AccessMode.ro));
-  }
-
-  private static boolean isDirectoryName(String entry) {
-    return !(entry.equals("corral.toml") || entry.equals(".envrc") || entry.equals(".git/config"));
   }
 
   private static Path mountSource(Mount mount) {

@@ -6,6 +6,7 @@ import dev.corral.core.NetworkMode;
 import dev.corral.core.SandboxSpec;
 import dev.corral.core.Stdio;
 import dev.corral.core.UsageException;
+import dev.corral.core.WorkspaceProtection;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -165,51 +166,28 @@ final class BwrapArguments {
     add("--tmpfs", layout.home().toString());
   }
 
-  /** Read-only binds over protected workspace entries; placeholders where they do not exist. */
+  /**
+   * Read-only binds over protected workspace entries, placeholders where they do not exist, and the
+   * directories leading to nested ones bound onto themselves (see {@link WorkspaceProtection}).
+   */
   private List<Path> protectWorkspace(Path workspace) {
     List<Path> placeholders = new ArrayList<>();
-    boolean gitDir = Files.isDirectory(workspace.resolve(".git"), LinkOption.NOFOLLOW_LINKS);
-    List<String> entries = new ArrayList<>(spec.filesystem().protectedInWorkspace());
-    if (!Files.exists(workspace.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
-      // Without a repository, a .git the agent creates would run its hooks and fsmonitor on the
-      // host the next time the user runs git here.
-      if (!entries.contains(".git")) {
-        entries.add(".git");
-      }
-    }
-    for (String entry : entries) {
-      if (entry.startsWith(".git/") && (!gitDir || entries.contains(".git"))) {
-        // No repository, or the whole .git is read-only already (mount mode): a bind inside it
-        // would only add a mount point, which a read-only .git cannot take.
-        continue;
-      }
-      Path path = workspace.resolve(entry);
-      if (Files.isSymbolicLink(path)) {
-        throw new UsageException(
-            "protected workspace entry " + path + " is a symbolic link",
-            "Corral keeps it read-only and cannot protect a link; replace it with a real "
-                + (isDirectoryName(entry) ? "directory" : "file")
-                + " or remove it");
-      }
-      if (Files.exists(path)) {
-        add("--ro-bind", path.toString(), path.toString());
-      } else if (entry.equals(".git/config")) {
-        // Inside .git, which git never adds: an empty configuration.
-        add("--ro-bind", "/dev/null", path.toString());
-        placeholders.add(path);
-      } else {
-        // An empty read-only directory, also for files (.envrc, corral.toml): nothing can be
-        // created in it or replace it (it is a mount point), and git ignores empty directories,
-        // so `git add -A` works, where a /dev/null placeholder (a character device) breaks it.
-        add("--ro-bind", layout.emptyDir().toString(), path.toString());
-        placeholders.add(path);
+    for (WorkspaceProtection.Step step : WorkspaceProtection.plan(workspace, spec.filesystem())) {
+      String path = step.path().toString();
+      switch (step) {
+        case WorkspaceProtection.Pin pin -> add("--bind", path, path);
+        case WorkspaceProtection.ReadOnly readOnly -> add("--ro-bind", path, path);
+        case WorkspaceProtection.Placeholder placeholder -> {
+          // Inside .git, which git never adds, an empty configuration (/dev/null); elsewhere an
+          // empty read-only directory, also for files (.envrc, corral.toml): nothing can be
+          // created in it or replace it (it is a mount point), and git ignores empty directories,
+          // so `git add -A` works, where a /dev/null placeholder (a character device) breaks it.
+          add("--ro-bind", placeholder.file() ? "/dev/null" : layout.emptyDir().toString(), path);
+          placeholders.add(step.path());
+        }
       }
     }
     return placeholders;
-  }
-
-  private static boolean isDirectoryName(String entry) {
-    return !(entry.equals("corral.toml") || entry.equals(".envrc") || entry.equals(".git/config"));
   }
 
   private static Path mountSource(Mount mount) {

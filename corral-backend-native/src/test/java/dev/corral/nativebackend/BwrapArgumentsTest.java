@@ -110,6 +110,29 @@ class BwrapArgumentsTest {
   }
 
   @Test
+  void pinsASubmoduleInPlaceBeforeItsGitGoesReadOnly() throws IOException {
+    Files.createDirectories(workspace.resolve("deps/lib"));
+    Files.writeString(workspace.resolve("deps/lib/.git"), "gitdir: ../../.git/modules/lib\n");
+    SandboxSpec spec =
+        spec()
+            .filesystem(
+                FilesystemPolicy.defaults(HostPath.of(home), List.of())
+                    .withProtected(List.of("deps/lib/.git")))
+            .build();
+    List<String> args = args(spec);
+    String deps = workspace.resolve("deps").toString();
+    String lib = workspace.resolve("deps/lib").toString();
+    String gitfile = workspace.resolve("deps/lib/.git").toString();
+    // Writable binds of the directories themselves: mount points, which cannot be renamed.
+    assertThat(args)
+        .containsSequence("--bind", deps, deps, "--bind", lib, lib, "--ro-bind", gitfile, gitfile);
+    assertThat(Collections.indexOfSubList(args, List.of("--bind", deps, deps)))
+        .isGreaterThan(
+            Collections.indexOfSubList(
+                args, List.of("--bind", workspace.toString(), workspace.toString())));
+  }
+
+  @Test
   void keepsAnAbsentGitDirectoryAbsent() throws IOException {
     Files.delete(workspace.resolve(".git/hooks"));
     Files.delete(workspace.resolve(".git"));

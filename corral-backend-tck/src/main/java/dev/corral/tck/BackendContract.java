@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.CommandException;
 import dev.corral.core.EventSink;
+import dev.corral.core.FilesystemPolicy;
 import dev.corral.core.HostPath;
 import dev.corral.core.Limit;
 import dev.corral.core.Mount;
@@ -313,6 +314,222 @@ public abstract class BackendContract extends SandboxFixture {
             + " && git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),sub;"
             + " echo rc=$?";
     assertGitTakeoverFails(plant, marker);
+  }
+
+  // ---- submodules of the user's checkout (mount mode) --------------------------------------
+  // The superproject has a gitfile submodule `sub` (git submodule add), an old-style one `old`
+  // (its own .git directory), `nest` with a nested `nest/inner`, and `ghost`, a gitlink that is
+  // not checked out. Each plant below gives one of them a git directory with a config of the
+  // agent's making, which the host's `git status` in the superproject would enter.
+
+  @Test
+  void cannotEditTheConfigOfAnOldStyleSubmodule() throws Exception {
+    Path marker = temp.resolve("marker-old");
+    assertSubmoduleTakeoverFails(fsmonitor("old/.git/config", marker) + "; echo rc=$?", marker);
+  }
+
+  @Test
+  void cannotReplaceTheGitfileOfASubmodule() throws Exception {
+    Path marker = temp.resolve("marker-gitfile");
+    assertSubmoduleTakeoverFails(
+        "rm sub/.git && " + ownGitDir("sub", ".git/modules/sub", marker) + "; echo rc=$?", marker);
+  }
+
+  @Test
+  void cannotMoveASubmoduleAwayAndPlantAnother() throws Exception {
+    Path marker = temp.resolve("marker-moved");
+    assertSubmoduleTakeoverFails(
+        "mv sub sub2 && mkdir sub && "
+            + ownGitDir("sub", ".git/modules/sub", marker)
+            + "; echo rc=$?",
+        marker);
+  }
+
+  @Test
+  void cannotTakeOverANestedSubmodule() throws Exception {
+    Path marker = temp.resolve("marker-nested");
+    // Where removing the gitfile fails, moving the submodule away is tried instead.
+    assertSubmoduleTakeoverFails(
+        "{ rm nest/inner/.git || { mv nest/inner nest/inner2 && mkdir nest/inner; }; } && "
+            + ownGitDir("nest/inner", ".git/modules/nest/modules/inner", marker)
+            + "; echo rc=$?",
+        marker);
+  }
+
+  @Test
+  void cannotMoveTheParentOfANestedSubmoduleAway() throws Exception {
+    Path marker = temp.resolve("marker-parent");
+    assertSubmoduleTakeoverFails(
+        "mv nest nest2 && mkdir -p nest/inner && cp nest2/.git nest/.git && "
+            + ownGitDir("nest/inner", ".git/modules/nest/modules/inner", marker)
+            + "; echo rc=$?",
+        marker);
+  }
+
+  @Test
+  void cannotCheckOutASubmoduleWithAGitDirectoryOfItsOwn() throws Exception {
+    Path marker = temp.resolve("marker-ghost");
+    assertSubmoduleTakeoverFails(
+        "mkdir ghost && " + ownGitDir("ghost", ".git/modules/sub", marker) + "; echo rc=$?",
+        marker);
+    assertThat(workspace.resolve("ghost")).as("the placeholder is gone").doesNotExist();
+  }
+
+  @Test
+  void editsTheWorkingTreeOfASubmodule() throws Exception {
+    hostSuperproject();
+    Run r =
+        run(
+            withSubmodules(
+                    "echo changed > sub/lib.txt && echo new > old/new.txt"
+                        + " && echo deep > nest/inner/lib.txt && git -C sub diff --stat; echo"
+                        + " rc=$?")
+                .build());
+    assertThat(r.stdout()).as(r.toString()).contains("lib.txt").contains("rc=0");
+    assertThat(workspace.resolve("sub/lib.txt")).hasContent("changed");
+    assertThat(workspace.resolve("old/new.txt")).hasContent("new");
+    assertThat(workspace.resolve("nest/inner/lib.txt")).hasContent("deep");
+    assertThat(host(workspace, "git", "status", "--porcelain")).contains("sub", "old", "nest");
+  }
+
+  /**
+   * Makes {@code path} (an empty directory) a submodule with a git directory of its own: a copy of
+   * {@code modules} (the real one under .git/modules), no worktree, and a planted fsmonitor.
+   */
+  private static String ownGitDir(String path, String modules, Path marker) {
+    return "cp -a "
+        + modules
+        + " "
+        + path
+        + "/.git && git config -f "
+        + path
+        + "/.git/config --unset core.worktree && "
+        + fsmonitor(path + "/.git/config", marker);
+  }
+
+  /** A sandbox for {@code script} that protects the submodules {@link #hostSuperproject} made. */
+  private SandboxSpec.Builder withSubmodules(String script) {
+    // What dev.corral.workspace.Submodules finds in such a checkout (SubmodulesTest).
+    return sh(script)
+        .filesystem(
+            FilesystemPolicy.defaults(HostPath.of(home), List.of())
+                .withProtected(
+                    List.of("sub/.git", "old/.git", "nest/.git", "nest/inner/.git", "ghost/.git")));
+  }
+
+  /** Like {@link #assertGitTakeoverFails} in a superproject, with its submodules protected. */
+  private void assertSubmoduleTakeoverFails(String plant, Path marker) throws Exception {
+    hostSuperproject();
+    Path control = temp.resolve("control");
+    host(temp, "cp", "-a", workspace.toString(), control.toString());
+    host(control, "sh", "-c", plant);
+    host(control, "git", "status");
+    assertThat(marker).as("the plant works on an unprotected copy").exists();
+    Files.delete(marker);
+
+    var before = tree(workspace.resolve(".git"));
+    var old = tree(workspace.resolve("old/.git"));
+    Run r = run(withSubmodules(plant).build());
+    assertThat(r.stdout()).as(r.toString()).contains("rc=").doesNotContain("rc=0");
+    assertThat(tree(workspace.resolve(".git"))).isEqualTo(before);
+    assertThat(tree(workspace.resolve("old/.git"))).isEqualTo(old);
+    host(workspace, "git", "status");
+    assertThat(marker).as("host git status ran what the sandbox planted").doesNotExist();
+  }
+
+  /**
+   * Makes the workspace a superproject: {@code sub} added from a local repository, {@code old}
+   * cloned in place and added as a gitlink, {@code nest} with a submodule {@code inner} of its own
+   * (checked out recursively), and {@code ghost}, a gitlink never checked out.
+   */
+  private void hostSuperproject() throws Exception {
+    hostRepository();
+    Path lib = Files.createDirectories(temp.resolve("upstream/lib"));
+    commitIn(lib, "lib.txt");
+    Path mid = Files.createDirectories(temp.resolve("upstream/mid"));
+    commitIn(mid, "mid.txt");
+    host(
+        mid,
+        "git",
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        lib.toUri().toString(),
+        "inner");
+    host(
+        mid,
+        "git",
+        "-c",
+        "user.name=u",
+        "-c",
+        "user.email=u@corral.invalid",
+        "commit",
+        "-qm",
+        "inner");
+    host(
+        workspace,
+        "git",
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        lib.toUri().toString(),
+        "sub");
+    host(
+        workspace,
+        "git",
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        mid.toUri().toString(),
+        "nest");
+    host(
+        workspace,
+        "git",
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "update",
+        "-q",
+        "--init",
+        "--recursive");
+    host(workspace, "git", "clone", "-q", lib.toUri().toString(), "old");
+    String head = host(lib, "git", "rev-parse", "HEAD").strip();
+    host(workspace, "git", "update-index", "--add", "--cacheinfo", "160000," + head + ",old");
+    host(workspace, "git", "update-index", "--add", "--cacheinfo", "160000," + head + ",ghost");
+    host(
+        workspace,
+        "git",
+        "-c",
+        "user.name=u",
+        "-c",
+        "user.email=u@corral.invalid",
+        "commit",
+        "-qm",
+        "submodules");
+    assertThat(workspace.resolve("nest/inner/.git")).isRegularFile();
+    giveToWorkspaceOwner(workspace);
+  }
+
+  private static void commitIn(Path dir, String file) throws Exception {
+    Files.writeString(dir.resolve(file), file + "\n");
+    host(dir, "git", "init", "-q");
+    host(dir, "git", "add", file);
+    host(
+        dir,
+        "git",
+        "-c",
+        "user.name=u",
+        "-c",
+        "user.email=u@corral.invalid",
+        "commit",
+        "-qm",
+        file);
   }
 
   /**

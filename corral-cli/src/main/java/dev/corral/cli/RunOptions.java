@@ -14,6 +14,7 @@ import dev.corral.core.SandboxSpec;
 import dev.corral.core.Stdio;
 import dev.corral.core.UsageException;
 import dev.corral.engine.AgentLaunch;
+import dev.corral.workspace.Submodules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +41,8 @@ final class RunOptions {
       names = "--workspace-mode",
       paramLabel = "MODE",
       description =
-          "mount: the sandbox writes the working tree in place (.git stays read-only, so git"
-              + " cannot commit); clone: it works in its own clone on branch corral/NAME, and"
+          "mount: the sandbox writes the working tree in place (.git and the submodules' .git"
+              + " stay read-only, so git cannot commit); clone: it works in its own clone on branch corral/NAME, and"
               + " changes come back through corral diff/merge/apply"
               + " (default: [workspace] mode, else mount).")
   @Nullable String workspaceMode;
@@ -260,10 +261,12 @@ final class RunOptions {
         SandboxSpec.builder(id, workspace)
             .command(argv.isEmpty() ? LoginShell.command(ctx.env()) : argv)
             .env(lockdown ? Map.of() : config.env())
+            // In place (mount mode) the host's git later enters every submodule: their .git
+            // stays read-only like the workspace's own.
             .filesystem(
                 clone
                     ? FilesystemPolicy.defaults(home, hidden).forClone()
-                    : FilesystemPolicy.defaults(home, hidden))
+                    : Submodules.protect(FilesystemPolicy.defaults(home, hidden), workspace))
             .limits(resources)
             .network(network(config, agent))
             .stdio(stdio)

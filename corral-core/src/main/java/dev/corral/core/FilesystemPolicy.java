@@ -8,7 +8,9 @@ import java.util.List;
  * @param hidden host paths made invisible even when a mount would expose them (credentials, browser
  *     profiles, and any path the user adds)
  * @param protectedInWorkspace paths relative to the workspace that stay read-only, because
- *     something on the host would execute them later (git hooks, direnv, editor settings)
+ *     something on the host would execute them later (git hooks, direnv, editor settings, the
+ *     {@code .git} of each submodule); the directories leading to a nested one are pinned in place
+ *     too (see {@link WorkspaceProtection})
  */
 public record FilesystemPolicy(List<HostPath> hidden, List<String> protectedInWorkspace) {
 
@@ -72,10 +74,20 @@ public record FilesystemPolicy(List<HostPath> hidden, List<String> protectedInWo
     hidden = List.copyOf(hidden);
     protectedInWorkspace = List.copyOf(protectedInWorkspace);
     for (String p : protectedInWorkspace) {
-      if (p.startsWith("/") || p.contains("..")) {
-        throw new UsageException("protected workspace path must be relative: " + p);
+      if (p.startsWith("/") || !isPlainRelative(p)) {
+        throw new UsageException(
+            "protected workspace path must be relative, without . or .. or empty parts: " + p);
       }
     }
+  }
+
+  private static boolean isPlainRelative(String path) {
+    for (String part : path.split("/", -1)) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..") || part.indexOf('\0') >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The defaults for a user whose home is {@code home}, plus {@code extraHidden}. */
@@ -85,6 +97,19 @@ public record FilesystemPolicy(List<HostPath> hidden, List<String> protectedInWo
     BROWSER_PROFILES.forEach(p -> hidden.add(home.resolve(p)));
     hidden.addAll(extraHidden);
     return new FilesystemPolicy(hidden, PROTECTED_IN_WORKSPACE);
+  }
+
+  /**
+   * This policy with {@code entries} (relative to the workspace) read-only as well, e.g. the {@code
+   * .git} of every submodule of a checkout that a sandbox works on in place. Duplicates are
+   * dropped.
+   *
+   * @throws UsageException if an entry is absolute or has {@code .}, {@code ..} or empty parts
+   */
+  public FilesystemPolicy withProtected(List<String> entries) {
+    var all = new java.util.ArrayList<String>(protectedInWorkspace);
+    all.addAll(entries);
+    return new FilesystemPolicy(hidden, all.stream().distinct().toList());
   }
 
   /**

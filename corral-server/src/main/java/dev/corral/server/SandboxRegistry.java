@@ -4,6 +4,7 @@ import dev.corral.api.SandboxRequest;
 import dev.corral.api.TaskLimits;
 import dev.corral.core.ConflictException;
 import dev.corral.core.EgressRules;
+import dev.corral.core.FilesystemPolicy;
 import dev.corral.core.HostPath;
 import dev.corral.core.NetworkMode;
 import dev.corral.core.NotFoundException;
@@ -14,6 +15,7 @@ import dev.corral.core.Stdio;
 import dev.corral.core.UsageException;
 import dev.corral.engine.Engine;
 import dev.corral.engine.Sandbox;
+import dev.corral.workspace.Submodules;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,6 +109,11 @@ final class SandboxRegistry implements AutoCloseable {
         limits == null ? ResourceLimits.DEFAULT : TaskViews.limits(limits);
     return SandboxSpec.builder(id, workspace)
         .command(command)
+        // The sandbox works on the checkout in place: its submodules' .git stay read-only too.
+        .filesystem(
+            Submodules.protect(
+                FilesystemPolicy.defaults(HostPath.of(System.getProperty("user.home")), List.of()),
+                workspace))
         .env(request.env() == null ? Map.of() : request.env())
         .limits(resourceLimits)
         .network(network(id, allow, deny, Boolean.TRUE.equals(request.egressAsk())))
