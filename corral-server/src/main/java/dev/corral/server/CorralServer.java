@@ -140,7 +140,12 @@ public final class CorralServer implements AutoCloseable {
             config.concurrency());
     holder[0] = runner;
     SandboxRegistry sandboxes =
-        new SandboxRegistry(engine, config.dataDir(), prompts, settings.askHold());
+        new SandboxRegistry(
+            engine,
+            config.dataDir(),
+            prompts,
+            settings.askHold(),
+            hiddenFromSandboxes(config, agents));
     registryHolder[0] = sandboxes;
     approvals.decideMergesWith(new TaskMerges(store, workspaces));
     runner.onSucceededWithChanges(id -> openMerge(approvals, id));
@@ -208,6 +213,17 @@ public final class CorralServer implements AutoCloseable {
           "choose another address with --listen HOST:PORT, or stop what uses it");
     }
     return new CorralServer(app, runner, sandboxes, prompts, registered[0].registered(), approvals);
+  }
+
+  /**
+   * What an API sandbox must not see, as a task's: the server's data directory (its token and
+   * store), Corral's own directories and the host's agent state.
+   */
+  private static List<dev.corral.core.HostPath> hiddenFromSandboxes(
+      ServerConfig config, AgentCommands agents) {
+    List<dev.corral.core.HostPath> hidden = new java.util.ArrayList<>(agents.hidden());
+    hidden.add(dev.corral.core.HostPath.of(config.dataDir().toAbsolutePath()));
+    return hidden;
   }
 
   private static void openMerge(ApprovalQueue approvals, dev.corral.core.TaskId id) {

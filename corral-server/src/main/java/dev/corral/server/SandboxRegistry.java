@@ -45,12 +45,24 @@ final class SandboxRegistry implements AutoCloseable {
 
   private final PromptWatchers prompts;
   private final Duration askHold;
+  private final List<HostPath> hidden;
 
-  SandboxRegistry(Engine engine, Path dataDir, PromptWatchers prompts, Duration askHold) {
+  /**
+   * @param hidden host paths no sandbox may see besides the defaults (credentials, browser
+   *     profiles): the server's data directory (its token and store), Corral's own directories and
+   *     the host's agent state
+   */
+  SandboxRegistry(
+      Engine engine,
+      Path dataDir,
+      PromptWatchers prompts,
+      Duration askHold,
+      List<HostPath> hidden) {
     this.engine = engine;
     this.root = dataDir.resolve("sandboxes");
     this.prompts = prompts;
     this.askHold = askHold;
+    this.hidden = List.copyOf(hidden);
   }
 
   LiveSandbox create(SandboxRequest request) {
@@ -112,7 +124,7 @@ final class SandboxRegistry implements AutoCloseable {
         // The sandbox works on the checkout in place: its submodules' .git stay read-only too.
         .filesystem(
             Submodules.protect(
-                FilesystemPolicy.defaults(HostPath.of(System.getProperty("user.home")), List.of()),
+                FilesystemPolicy.defaults(HostPath.of(System.getProperty("user.home")), hidden),
                 workspace))
         .env(request.env() == null ? Map.of() : request.env())
         .limits(resourceLimits)

@@ -76,6 +76,34 @@ class SandboxApiTest {
   }
 
   @Test
+  void aSandboxCannotReadTheServersTokenOrStoreEvenFromAWorkspaceAroundThem() throws Exception {
+    Path token = CorralServer.tokenFile(fixture.data);
+    assertThat(token).as("control: the token is there on the host").isRegularFile();
+    String secret = Files.readString(token).strip();
+    // The workspace contains the server's data directory: it is hidden there too.
+    client.createSandbox(
+        piped(
+            "thief",
+            temp,
+            "cat "
+                + token
+                + " "
+                + fixture.data.resolve("store.db")
+                + " "
+                + temp.relativize(token)
+                + " 2>/dev/null; ls -A "
+                + fixture.data
+                + " 2>/dev/null; echo done"));
+    try {
+      StringBuilder seen = new StringBuilder();
+      client.followSandbox("thief", 0, c -> seen.append(c.text()));
+      assertThat(seen.toString()).doesNotContain(secret).isEqualTo("done\n");
+    } finally {
+      client.removeSandbox("thief");
+    }
+  }
+
+  @Test
   void createsListsStreamsStopsAndRemovesASandbox() throws Exception {
     SandboxView created =
         client.createSandbox(piped("lifecycle", workspace("life"), "echo ready; exec sleep 60"));
