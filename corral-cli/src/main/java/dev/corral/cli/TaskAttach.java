@@ -31,11 +31,13 @@ import picocli.CommandLine.Spec;
     name = "attach",
     mixinStandardHelpOptions = true,
     description = {
-      "Attach to a running task's terminal and type into it (one client at a time has control).",
-      "Your terminal goes raw: every key, Ctrl-C included, goes to the agent; Ctrl-] detaches and",
-      "the task keeps running. --read-only watches without typing. Without a terminal, standard",
-      "input is typed as it is read. Prints the output from the task's first byte.",
-      "Exit code: the agent's once the task ends (124: timed out, 130: cancelled); 0 when detached."
+      "Attach to a running task's terminal and type into it (one client at a time).",
+      "Prints the output from the task's first byte; waits while the task is queued.",
+      "Your terminal goes raw: every key, Ctrl-C included, goes to the agent.",
+      "Ctrl-] detaches; the task keeps running. Input that is not a terminal is",
+      "typed as it is read.",
+      "Exit code: the agent's once the task ends (124: timed out, 130: cancelled);",
+      "0 when detached."
     })
 final class TaskAttach implements Callable<Integer> {
   /** Ctrl-], the detach key (as in telnet). */
@@ -86,10 +88,12 @@ final class TaskAttach implements Callable<Integer> {
         };
     TaskView task = untilStarted(client);
     boolean raw = !readOnly && ctx.streams().inherited() && ctx.streams().terminal();
-    try (TerminalSession session =
-        ServerOptions.call(() -> client.attachTask(id, !readOnly, listener))) {
-      if (raw) {
-        typeFromTerminal(session, closed);
+    // Raw mode starts before the first output arrives, so the terminal never adds its own CRs.
+    try (RawTerminal terminal = raw ? RawTerminal.open(this) : null;
+        TerminalSession session =
+            ServerOptions.call(() -> client.attachTask(id, !readOnly, listener))) {
+      if (terminal != null) {
+        terminal.typeInto(session, closed);
       } else if (!readOnly) {
         Thread.ofVirtual().name("corral-attach-in").start(() -> typeFromStdin(session));
       }
@@ -142,30 +146,54 @@ final class TaskAttach implements Callable<Integer> {
     return TaskActions.Logs.exitCode(ServerOptions.call(() -> client.task(id)));
   }
 
-  /** Raw mode on the user's terminal: keys go to the task, the window size follows. */
-  private void typeFromTerminal(TerminalSession session, CompletableFuture<String> closed)
-      throws InterruptedException {
-    Terminal terminal;
-    try {
-      terminal = TerminalBuilder.builder().system(true).dumb(false).nativeSignals(true).build();
-    } catch (IOException | IllegalStateException e) {
-      throw new EnvironmentException(
-          "cannot open the terminal: " + e.getMessage(), "use --read-only, or pipe the input", e);
+  /** The user's terminal in raw mode: keys go to the task, the window size follows. */
+  private final class RawTerminal implements AutoCloseable {
+    private final Terminal terminal;
+    private final Attributes saved;
+
+    private RawTerminal(Terminal terminal) {
+      this.terminal = terminal;
+      this.saved = terminal.enterRawMode();
+      terminal.setAttributes(TerminalAttachment.raw(saved));
     }
-    Attributes saved = terminal.enterRawMode();
-    terminal.setAttributes(TerminalAttachment.raw(saved));
-    Terminal.SignalHandler winch =
-        terminal.handle(Terminal.Signal.WINCH, signal -> resize(terminal, session));
-    try {
-      resize(terminal, session);
-      Thread keys =
-          Thread.ofVirtual()
-              .name("corral-attach-keys")
-              .start(() -> copyKeys(terminal.input(), session, closed));
-      closed.handle((s, e) -> s).join();
-      keys.join();
-    } finally {
-      terminal.handle(Terminal.Signal.WINCH, winch);
+
+    static RawTerminal open(TaskAttach attach) {
+      try {
+        return attach
+        .new RawTerminal(
+            TerminalBuilder.builder().system(true).dumb(false).nativeSignals(true).build());
+      } catch (IOException | IllegalStateException e) {
+        throw new EnvironmentException(
+            "cannot open the terminal: " + e.getMessage(), "use --read-only, or pipe the input", e);
+      }
+    }
+
+    void typeInto(TerminalSession session, CompletableFuture<String> closed)
+        throws InterruptedException {
+      Terminal.SignalHandler winch =
+          terminal.handle(Terminal.Signal.WINCH, signal -> resize(session));
+      try {
+        resize(session);
+        Thread keys =
+            Thread.ofVirtual()
+                .name("corral-attach-keys")
+                .start(() -> copyKeys(terminal.input(), session, closed));
+        var _ = closed.handle((status, e) -> status).join();
+        keys.join();
+      } finally {
+        terminal.handle(Terminal.Signal.WINCH, winch);
+      }
+    }
+
+    private void resize(TerminalSession session) {
+      var size = terminal.getSize();
+      if (size.getColumns() > 0 && size.getRows() > 0) {
+        session.resize(size.getColumns(), size.getRows());
+      }
+    }
+
+    @Override
+    public void close() {
       terminal.setAttributes(saved);
       terminal.flush();
       try {
@@ -227,13 +255,6 @@ final class TaskAttach implements Callable<Integer> {
       }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.DEBUG, "stopped typing standard input", e);
-    }
-  }
-
-  private static void resize(Terminal terminal, TerminalSession session) {
-    var size = terminal.getSize();
-    if (size.getColumns() > 0 && size.getRows() > 0) {
-      session.resize(size.getColumns(), size.getRows());
     }
   }
 }
