@@ -113,8 +113,15 @@ final class TomlConfigFile {
         case "workspace" -> table(path).keySet().forEach(k -> readWorkspace(List.of(key, k)));
         case "review" -> readReview(path);
         case "approvals" -> {
-          // Read by `corral server` from the user's file only (see ApprovalConfig); in a project
-          // file it has no effect, so a checked-in file cannot make the server run a command.
+          // Read by `corral server` from the user's file only (see ApprovalConfig): a checked-in
+          // file must not make the server run a command. Said so, rather than silently ignored.
+          if (into.kind != EgressRules.Kind.USER) {
+            throw problem(
+                path,
+                "[approvals] is allowed only in your own configuration, not in a project's"
+                    + " corral.toml",
+                "move it to ~/.config/corral/config.toml");
+          }
         }
         default -> throw unknown(path, TOP_KEYS);
       }
