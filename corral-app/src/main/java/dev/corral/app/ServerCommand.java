@@ -141,6 +141,7 @@ final class ServerCommand implements Callable<Integer> {
       ApprovalQueue approvals = ApprovalQueue.open(store, approvalSettings);
       approver.fill(approvals);
       Engine engine = Engine.load(dirs, reporter(err), egress);
+      dev.corral.core.CorralConfig user = userConfig();
       server =
           CorralServer.start(
               config,
@@ -149,10 +150,11 @@ final class ServerCommand implements Callable<Integer> {
               new CloneTaskWorkspaces(
                   new Workspaces(dirs), engine, dataDir.resolve("mirrors"), reviewSettings()),
               new CatalogAgents(
-                  userConfig().agents(),
+                  user.agents(),
                   dirs,
                   System.getenv(),
-                  HostPath.of(System.getProperty("user.home"))),
+                  HostPath.of(System.getProperty("user.home")),
+                  user.hidden()),
               Optional.of(admin),
               approvals);
     } catch (RuntimeException e) {

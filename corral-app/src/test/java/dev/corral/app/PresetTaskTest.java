@@ -46,6 +46,7 @@ class PresetTaskTest {
   static CorralClient client;
   static Path repo;
   static CorralDirs dirs;
+  static Path secret;
 
   @BeforeAll
   static void start() throws Exception {
@@ -53,8 +54,14 @@ class PresetTaskTest {
     Capability.require(availability.usable(), "the native backend (" + availability + ")");
     dirs = CorralDirs.from(Map.of(), HostPath.of(home));
     Files.createDirectories(dirs.config().path());
+    // Outside /tmp (a sandbox's /tmp is its own): visible to every sandbox unless hidden.
+    Path outside = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "hide-");
+    secret = Files.createDirectories(outside.resolve("secret"));
+    Files.writeString(secret.resolve("key"), "user-hidden-secret\n");
+    Files.writeString(outside.resolve("visible"), "visible-control\n");
     Files.writeString(
-        dirs.config().path().resolve("config.toml"), "[agents.mine]\ncommand = [\"mine\"]\n");
+        dirs.config().path().resolve("config.toml"),
+        "[agents.mine]\ncommand = [\"mine\"]\n[filesystem]\nhide = [\"" + secret + "\"]\n");
     Path bin = Files.createDirectories(home.resolve("bin"));
     Path claude = bin.resolve("claude");
     Files.writeString(
@@ -85,7 +92,8 @@ class PresetTaskTest {
                 config.load(HostPath.of(home)).agents(),
                 dirs,
                 env,
-                HostPath.of(System.getProperty("user.home"))));
+                HostPath.of(System.getProperty("user.home")),
+                config.load(HostPath.of(home)).hidden()));
     client =
         CorralClient.of(
             URI.create("http://127.0.0.1:" + server.port()),
@@ -125,6 +133,38 @@ class PresetTaskTest {
     assertThat(dirs.data().path().resolve("agents/claude/shared/.claude/memory"))
         .as("the preset's state persists where `corral run claude` keeps it")
         .hasContent("remembered");
+  }
+
+  @Test
+  void whatTheUserHidesInTheirOwnConfigurationStaysHiddenInAWorkspaceAroundIt() throws Exception {
+    // A sandbox sees only the system directories, its workspace and its mounts; the user's
+    // hidden directory matters where a workspace contains it.
+    Path workspace = secret.resolveSibling(".");
+    client.createSandbox(
+        new dev.corral.api.SandboxRequest(
+            "hide-check",
+            workspace.toString(),
+            List.of(
+                "sh",
+                "-c",
+                "cat visible secret/key 2>/dev/null; ls -A secret 2>/dev/null; echo done"),
+            false,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
+    try {
+      StringBuilder seen = new StringBuilder();
+      client.followSandbox("hide-check", 0, c -> seen.append(c.text()));
+      assertThat(seen.toString())
+          .as("the sibling is readable (control), the hidden directory is empty")
+          .isEqualTo("visible-control\ndone\n");
+    } finally {
+      client.removeSandbox("hide-check");
+    }
   }
 
   @Test

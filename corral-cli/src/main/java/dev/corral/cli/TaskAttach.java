@@ -46,6 +46,8 @@ final class TaskAttach implements Callable<Integer> {
   private static final System.Logger LOG = System.getLogger(TaskAttach.class.getName());
   private static final long POLL_MILLIS = 100;
   private static final java.util.Set<String> WAITING = java.util.Set.of("queued", "preparing");
+  private static final java.util.Set<String> ENDED =
+      java.util.Set.of("succeeded", "failed", "cancelled", "timed_out");
 
   private final CliContext ctx;
 
@@ -87,6 +89,9 @@ final class TaskAttach implements Callable<Integer> {
           }
         };
     TaskView task = untilStarted(client);
+    if (ENDED.contains(task.state())) {
+      return replay(client, listener, closed);
+    }
     boolean raw = !readOnly && ctx.streams().inherited() && ctx.streams().terminal();
     // Raw mode starts before the first output arrives, so the terminal never adds its own CRs.
     try (RawTerminal terminal = raw ? RawTerminal.open(this) : null;
@@ -102,8 +107,18 @@ final class TaskAttach implements Callable<Integer> {
         spec.commandLine().getErr().println("corral: detached; task " + id + " keeps running");
         return 0;
       }
-      return exit(client, end, task);
+      return exit(client, end, task, listener);
     }
+  }
+
+  /** A task that ended has no terminal to control: its output, then the agent's exit code. */
+  private int replay(
+      CorralClient client, TerminalSession.Listener listener, CompletableFuture<String> closed)
+      throws InterruptedException {
+    try (TerminalSession _ = ServerOptions.call(() -> client.attachTask(id, false, listener))) {
+      var _ = await(closed);
+    }
+    return TaskActions.Logs.exitCode(ServerOptions.call(() -> client.task(id)));
   }
 
   /** The task once it left the queue (attaching earlier would find no terminal). */
@@ -130,11 +145,18 @@ final class TaskAttach implements Callable<Integer> {
   }
 
   /** The agent's exit code once the server closed the socket because the task ended. */
-  private int exit(CorralClient client, String end, TaskView task) {
+  private int exit(
+      CorralClient client, String end, TaskView task, TerminalSession.Listener listener)
+      throws InterruptedException {
     if (end.startsWith("4404 ")) {
       throw new NotFoundException("no task " + id, "list the tasks with `corral task ls`");
     }
+    TaskView now = ServerOptions.call(() -> client.task(id));
     if (end.startsWith("4409 ")) {
+      if (ENDED.contains(now.state())) {
+        // It ended between our look and the attach: show what it printed.
+        return replay(client, listener, new CompletableFuture<>());
+      }
       throw new ConflictException(
           end.substring(5),
           task.terminal()
@@ -143,7 +165,12 @@ final class TaskAttach implements Callable<Integer> {
                   + id
                   + "`");
     }
-    return TaskActions.Logs.exitCode(ServerOptions.call(() -> client.task(id)));
+    if (!ENDED.contains(now.state())) {
+      throw new EnvironmentException(
+          "lost the connection to task " + id + " (" + end + "); it is still " + now.state(),
+          "attach again with `corral task attach " + id + "`");
+    }
+    return TaskActions.Logs.exitCode(now);
   }
 
   /** The user's terminal in raw mode: keys go to the task, the window size follows. */
@@ -230,7 +257,9 @@ final class TaskAttach implements Callable<Integer> {
         session.send(Arrays.copyOf(buffer, n));
       }
     } catch (IOException | RuntimeException e) {
+      // The socket broke: end the attach rather than wait with the terminal raw.
       LOG.log(Level.DEBUG, "stopped reading keys", e);
+      closed.complete("1006 connection lost: " + e);
     }
   }
 

@@ -75,6 +75,12 @@ public final class TerminalSession implements AutoCloseable {
       }
 
       @Override
+      public void onError(WebSocket socket, Throwable error) {
+        // The connection broke without a close frame (the server died, the network went away).
+        listener.closed(1006, "connection lost: " + error);
+      }
+
+      @Override
       public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
         listener.closed(status, reason);
         return WebSocket.Listener.super.onClose(socket, status, reason);

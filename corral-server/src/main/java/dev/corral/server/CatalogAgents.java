@@ -25,6 +25,7 @@ public final class CatalogAgents implements AgentCommands {
   private final CorralDirs dirs;
   private final Map<String, String> env;
   private final HostPath home;
+  private final List<HostPath> userHidden;
 
   /**
    * @param env the server's environment ({@code PATH} finds host installs; {@code pass_env})
@@ -32,10 +33,24 @@ public final class CatalogAgents implements AgentCommands {
    */
   public CatalogAgents(
       AgentCatalog catalog, CorralDirs dirs, Map<String, String> env, HostPath home) {
+    this(catalog, dirs, env, home, List.of());
+  }
+
+  /**
+   * As above, with the paths the user hides from every sandbox ({@code [filesystem] hide} of their
+   * own configuration) hidden from the server's sandboxes too.
+   */
+  public CatalogAgents(
+      AgentCatalog catalog,
+      CorralDirs dirs,
+      Map<String, String> env,
+      HostPath home,
+      List<HostPath> userHidden) {
     this.catalog = catalog;
     this.dirs = dirs;
     this.env = Map.copyOf(env);
     this.home = home;
+    this.userHidden = List.copyOf(userHidden);
   }
 
   @Override
@@ -75,13 +90,15 @@ public final class CatalogAgents implements AgentCommands {
   }
 
   /**
-   * The host's own agent state and settings, and Corral's configuration, data and state
-   * directories, as for {@code corral run}: a hook planted there would run outside any sandbox.
+   * The host's own agent state and settings, Corral's configuration, data and state directories,
+   * and the user's own hidden paths, as for {@code corral run}: a hook planted there would run
+   * outside any sandbox, and what the user hides stays hidden.
    */
   @Override
   public List<HostPath> hidden() {
     List<HostPath> hidden = new java.util.ArrayList<>(AgentLaunch.hostStatePaths(catalog, home));
     hidden.addAll(List.of(dirs.config(), dirs.data(), dirs.state()));
+    hidden.addAll(userHidden);
     return hidden;
   }
 

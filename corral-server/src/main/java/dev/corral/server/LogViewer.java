@@ -39,6 +39,9 @@ final class LogViewer {
   void configure(WsConfig ws) {
     ws.onConnect(
         ctx -> {
+          // Jetty closes a WebSocket after 30 s without traffic; an agent may think longer.
+          ctx.enableAutomaticPings(
+              SandboxTerminal.PING.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
           TaskId id = TaskId.of(ctx.pathParam("id"));
           if (store.task(id).isEmpty()) {
             ctx.closeSession(4404, "no task " + id);

@@ -20,6 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SandboxTerminal {
   private static final int CHUNK = 32 * 1024;
 
+  /** How often an open socket is pinged, well under Jetty's 30 s idle timeout. */
+  static final java.time.Duration PING = java.time.Duration.ofSeconds(10);
+
   private final SandboxRegistry registry;
   private final Map<String, Thread> followers = new ConcurrentHashMap<>();
 
@@ -30,6 +33,8 @@ final class SandboxTerminal {
   void configure(WsConfig ws) {
     ws.onConnect(
         ctx -> {
+          // Jetty closes a WebSocket after 30 s without traffic; an agent may think longer.
+          ctx.enableAutomaticPings(PING.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
           LiveSandbox sandbox;
           try {
             sandbox = registry.get(ctx.pathParam("name"));

@@ -275,11 +275,21 @@ final class TaskRunner implements AutoCloseable {
           if (run.cancelled) {
             sandbox.process().kill();
           }
-          store.attachSandbox(id, sandboxSpec.id(), engine.backend(spec.backend()).name());
-          store.transition(id, TaskState.RUNNING, "agent started: " + spec.agent());
-          metrics.running(id);
-          outcome =
-              spec.terminal() ? watchAndAwait(id, sandbox, run, log) : pumpAndAwait(sandbox, log);
+          // The terminal exists before the task shows as running: a client that sees "running"
+          // can take control at once.
+          PromptWatcher watcher = spec.terminal() ? watch(id, sandbox, run) : null;
+          try {
+            store.attachSandbox(id, sandboxSpec.id(), engine.backend(spec.backend()).name());
+            store.transition(id, TaskState.RUNNING, "agent started: " + spec.agent());
+            metrics.running(id);
+            outcome =
+                watcher != null ? awaitWatched(sandbox, log, watcher) : pumpAndAwait(sandbox, log);
+          } finally {
+            if (watcher != null) {
+              run.terminal = null;
+              prompts.stop(watcher);
+            }
+          }
           denied = sandbox.deniedHosts();
         }
       }
@@ -353,25 +363,25 @@ final class TaskRunner implements AutoCloseable {
   }
 
   /**
-   * A task in a terminal: its output (one stream) goes to the log and to a prompt watcher, whose
-   * prompts open approvals; the terminal's input stays open for the answers and for a client that
-   * takes control.
+   * A task in a terminal: a prompt watcher whose prompts open approvals, and the terminal's input
+   * kept open for the answers and for a client that takes control. Stop the watcher when the agent
+   * ended.
    */
-  private SandboxOutcome watchAndAwait(TaskId id, Sandbox sandbox, Running run, OutputStream log)
-      throws InterruptedException {
+  private PromptWatcher watch(TaskId id, Sandbox sandbox, Running run) {
     TerminalControl terminal = new TerminalControl(sandbox.process());
     PromptWatcher watcher = prompts.watch(id.value(), terminal.input());
     terminal.watchedBy(watcher);
     run.terminal = terminal;
-    try {
-      Thread out = Thread.ofVirtual().start(() -> pump(sandbox.process().stdout(), log, watcher));
-      SandboxOutcome outcome = sandbox.await();
-      out.join();
-      return outcome;
-    } finally {
-      run.terminal = null;
-      prompts.stop(watcher);
-    }
+    return watcher;
+  }
+
+  /** The terminal's output (one stream) to the log and the prompt watcher, until the end. */
+  private static SandboxOutcome awaitWatched(
+      Sandbox sandbox, OutputStream log, PromptWatcher watcher) throws InterruptedException {
+    Thread out = Thread.ofVirtual().start(() -> pump(sandbox.process().stdout(), log, watcher));
+    SandboxOutcome outcome = sandbox.await();
+    out.join();
+    return outcome;
   }
 
   private static SandboxOutcome pumpAndAwait(Sandbox sandbox, OutputStream log)

@@ -1,6 +1,7 @@
 package dev.corral.server;
 
 import dev.corral.api.TerminalResize;
+import dev.corral.core.CorralException;
 import dev.corral.core.SandboxProcess;
 import dev.corral.engine.PromptWatcher;
 import java.io.IOException;
@@ -14,6 +15,11 @@ import org.jspecify.annotations.Nullable;
  * {@link TerminalInput}, so nothing interleaves mid-write. Thread-safe.
  */
 final class TerminalControl {
+  /** The largest terminal a client may ask for. */
+  static final int MAX_ROWS = 1000;
+
+  static final int MAX_COLUMNS = 2000;
+
   private final SandboxProcess process;
   private final TerminalInput input;
   private final AtomicReference<@Nullable String> controller = new AtomicReference<>();
@@ -59,8 +65,8 @@ final class TerminalControl {
   }
 
   /**
-   * A text frame from {@code session}'s WebSocket: a {@link TerminalResize} as JSON, or keys to
-   * type. Ignored unless it has control.
+   * A text frame from {@code session}'s WebSocket: a {@link TerminalResize} as JSON ({@code
+   * {"type":"resize",...}}), or else keys to type. Ignored unless it has control.
    *
    * @throws IOException if the terminal's input is closed (the sandbox ended)
    */
@@ -68,20 +74,35 @@ final class TerminalControl {
     if (!controls(session)) {
       return;
     }
-    if (text.startsWith("{")) {
-      TerminalResize resize =
-          Json.read(text.getBytes(StandardCharsets.UTF_8), TerminalResize.class);
-      if ("resize".equals(resize.type())) {
-        resize(session, resize.columns(), resize.rows());
-      }
+    TerminalResize resize = text.startsWith("{") ? resizeOrNull(text) : null;
+    if (resize != null) {
+      resize(session, resize.columns(), resize.rows());
     } else {
       type(session, text.getBytes(StandardCharsets.UTF_8));
     }
   }
 
-  /** Resizes the terminal for {@code session}; ignored unless it has control. */
+  private static @Nullable TerminalResize resizeOrNull(String text) {
+    try {
+      TerminalResize resize =
+          Json.read(text.getBytes(StandardCharsets.UTF_8), TerminalResize.class);
+      return "resize".equals(resize.type()) ? resize : null;
+    } catch (CorralException | IllegalArgumentException | java.io.UncheckedIOException e) {
+      return null; // not a resize: keys that happen to start with a brace
+    }
+  }
+
+  /**
+   * Resizes the terminal for {@code session}; ignored unless it has control, and for sizes no
+   * screen has ({@link #MAX_ROWS} by {@link #MAX_COLUMNS} at most: the server keeps a screen model
+   * of that size for the prompt watcher).
+   */
   void resize(String session, int columns, int rows) {
-    if (controls(session) && columns > 0 && rows > 0) {
+    if (controls(session)
+        && columns > 0
+        && rows > 0
+        && columns <= MAX_COLUMNS
+        && rows <= MAX_ROWS) {
       process.resize(columns, rows);
       PromptWatcher w = watcher;
       if (w != null) {

@@ -104,6 +104,7 @@ class TaskTerminalTest {
         assertThat(second.closed.get(30, TimeUnit.SECONDS))
             .startsWith("4409 another client controls this terminal");
       }
+      control.resize(65535, 65535); // no screen is that big: ignored, nothing allocated
       control.resize(120, 40);
       control.type("hello\r");
 
@@ -136,6 +137,21 @@ class TaskTerminalTest {
     assertThat(client.log(task.id(), 0)).contains("Continue? (y/n) got-eof\n");
     assertThat(client.approvals(Optional.empty(), 500).approvals())
         .noneMatch(a -> a.sandbox().equals(task.id()) && a.kind().equals("prompt"));
+  }
+
+  @Test
+  void aQuietTaskKeepsItsSocketsOpenPastJettysIdleTimeout() throws Exception {
+    // Jetty closes a WebSocket after 30 s without traffic; the server pings to keep it.
+    TaskView task = client.submit(shell("echo thinking; sleep 36; echo done-thinking", null));
+    awaitState(task.id(), "running");
+    Output watcher = new Output();
+    Output controller = new Output();
+    try (TerminalSession _ = client.attachTask(task.id(), false, watcher);
+        TerminalSession _ = client.attachTask(task.id(), true, controller)) {
+      assertThat(watcher.closed.get(90, TimeUnit.SECONDS)).isEqualTo("1000 task succeeded");
+      assertThat(controller.closed.get(90, TimeUnit.SECONDS)).isEqualTo("1000 task succeeded");
+    }
+    assertThat(watcher.text()).contains("done-thinking");
   }
 
   @Test

@@ -47,9 +47,7 @@ final class SpecJson {
     if (spec.egressAsk()) {
       node.put("egressAsk", true);
     }
-    if (!spec.terminal()) {
-      node.put("terminal", false);
-    }
+    node.put("terminal", spec.terminal());
     return node.toString();
   }
 
@@ -86,7 +84,8 @@ final class SpecJson {
             : Optional.empty(),
         strings(node.path("artifacts")),
         node.path("egressAsk").asBoolean(false),
-        node.path("terminal").asBoolean(true));
+        // Tasks stored before terminals existed ran with pipes.
+        node.path("terminal").asBoolean(false));
   }
 
   private static Optional<String> text(JsonNode node, String field) {

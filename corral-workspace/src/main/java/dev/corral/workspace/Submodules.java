@@ -102,6 +102,16 @@ public final class Submodules {
    * a gitfile ({@code gitdir: PATH}); empty when absent, a symbolic link, or not a gitfile.
    */
   static Optional<Path> gitDir(Path dotGit) {
+    return gitDir(dotGit, false);
+  }
+
+  /**
+   * As {@link #gitDir(Path)}; with {@code refuseLinks}, a gitfile whose target is reached through a
+   * symbolic link is refused: git follows the link each time it reads the file, and the agent may
+   * re-point a link in the working tree to a directory of its own after Corral protected the old
+   * target.
+   */
+  static Optional<Path> gitDir(Path dotGit, boolean refuseLinks) {
     if (Files.isDirectory(dotGit, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.of(dotGit);
     }
@@ -126,9 +136,23 @@ public final class Submodules {
     if (parent == null) {
       return Optional.empty();
     }
-    Path dir = parent.resolve(target).normalize();
     try {
-      return Files.isDirectory(dir) ? Optional.of(dir.toRealPath()) : Optional.empty();
+      Path dir = (refuseLinks ? parent.toRealPath() : parent).resolve(target).normalize();
+      if (!Files.isDirectory(dir)) {
+        return Optional.empty();
+      }
+      Path real = dir.toRealPath();
+      if (refuseLinks && !real.equals(dir)) {
+        throw new EnvironmentException(
+            "the submodule's gitfile "
+                + dotGit
+                + " reaches its git directory through a symbolic link ("
+                + target
+                + "), which mount mode cannot keep pointing where it points now",
+            "make the gitdir a plain path, or run it in a clone: corral run --workspace-mode"
+                + " clone");
+      }
+      return Optional.of(real);
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -159,7 +183,7 @@ public final class Submodules {
               "run it in a clone: corral run --workspace-mode clone");
         }
         Path dotGit = root.resolve(inside).resolve(".git");
-        Optional<Path> nested = gitDir(dotGit);
+        Optional<Path> nested = gitDir(dotGit, true);
         if (nested.isEmpty()) {
           continue;
         }

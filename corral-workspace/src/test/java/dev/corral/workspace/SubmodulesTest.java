@@ -95,6 +95,27 @@ class SubmodulesTest {
   }
 
   @Test
+  void aGitfileThatReachesItsGitDirectoryThroughASymlinkIsRefused() throws IOException {
+    // The agent could re-point `link` after Corral protected today's target.
+    Files.createDirectories(project.dir.resolve("store"));
+    project.git(
+        "clone",
+        "-q",
+        "--separate-git-dir",
+        project.dir.resolve("store/lib").toString(),
+        lib.dir.toString(),
+        project.dir.resolve("sub").toString());
+    project.git("update-index", "--add", "--cacheinfo", "160000," + libHead + ",sub");
+    Files.createSymbolicLink(project.dir.resolve("link"), Path.of("store"));
+    Files.writeString(project.dir.resolve("sub/.git"), "gitdir: ../link/lib\n");
+
+    assertThatThrownBy(this::found)
+        .isInstanceOf(EnvironmentException.class)
+        .hasMessageContaining("sub/.git reaches its git directory through a symbolic link")
+        .hasMessageContaining("../link/lib");
+  }
+
+  @Test
   void findsNothingOutsideARepositoryOrWithoutSubmodules() throws IOException {
     Path plain = Files.createDirectories(temp.resolve("plain"));
     assertThat(Submodules.protectedEntries(HostPath.of(plain))).isEmpty();

@@ -66,6 +66,7 @@ export async function taskPage(id) {
   let term = null;
   let events = null;
   let socket = null;
+  let left = false;
   const watch = () => {
     term = terminal(screen, title, false);
     events = new EventSource('/api/v1/tasks/' + id + '/events');
@@ -85,8 +86,14 @@ export async function taskPage(id) {
       resize(); // the agent draws for the size the user sees
     };
     ws.onclose = (event) => {
+      if (socket !== ws) return;
+      socket = null;
       if (event.code === 4409) flash(event.reason || 'another client has control of this terminal');
+      if (left) return;
+      // Back to watching (refused, ended or dropped): the log stream replays and follows it.
+      term.dispose();
       mode.textContent = 'read-only';
+      watch();
     };
     const encoder = new TextEncoder();
     term.onData((data) => ws.readyState === 1 && ws.send(encoder.encode(data)));
@@ -198,6 +205,7 @@ export async function taskPage(id) {
     renderWaiting();
   });
   return {element, attached, leave: () => {
+    left = true;
     clearInterval(timer);
     if (events) events.close();
     if (socket) socket.close();
@@ -250,8 +258,22 @@ export async function sandboxPage(name) {
           sandbox.tty ? h('button', {type: 'button', id: 'take-control', onclick: () => connect(true)}, 'Take control') : null),
       screen,
       h('h2', {}, 'Egress'), egress.table);
-  egress.refresh();
-  const timer = setInterval(egress.refresh, 3000);
+  // The egress log follows the sandbox while it runs, then is read once more.
+  let timer = null;
+  const follow = async () => {
+    await egress.refresh();
+    try {
+      const now = await get('/api/v1/sandboxes/' + encodeURIComponent(name));
+      if (now.state !== 'running') {
+        clearInterval(timer);
+        await egress.refresh();
+      }
+    } catch (e) {
+      clearInterval(timer); // removed meanwhile
+    }
+  };
+  timer = setInterval(follow, 3000);
+  follow();
   return {element, attached: () => connect(false), leave: () => {
     clearInterval(timer);
     if (socket) socket.close();
