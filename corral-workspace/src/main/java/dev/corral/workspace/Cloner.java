@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,31 +30,77 @@ final class Cloner {
   static Path topLevel(Path dir) {
     HostGit.Result r = HostGit.run(dir, List.of("rev-parse", "--show-toplevel"));
     if (!r.ok()) {
-      throw new UsageException(
-          "--workspace-mode clone needs a git repository, but " + dir + " is not in one",
-          "run `git init && git add -A && git commit -m init` there, or use --workspace-mode"
-              + " mount");
+      throw notARepository(dir);
     }
     return Path.of(r.out().strip());
   }
 
+  private static UsageException notARepository(Path dir) {
+    return new UsageException(
+        "--workspace-mode clone needs a git repository, but " + dir + " is not in one",
+        "run `git init && git add -A && git commit -m init` there, or use --workspace-mode mount");
+  }
+
+  /** The user's repository, its object directory and the commit a clone starts at. */
+  private record Source(Path repo, String objects, String base) {}
+
   /**
-   * The repository {@code dir} is in: its top-level directory, or {@code dir} itself when it is a
-   * bare repository (a server's mirror of a git URL).
+   * Finds the repository {@code dir} is in (its top-level directory, or {@code dir} itself when it
+   * is a bare repository such as a server's mirror of a git URL), its object directory and the
+   * commit {@code wanted} names there, with one {@code git rev-parse}.
    */
-  static Path repository(Path dir) {
-    // Checked on the file system: one git process less on every clone of a work tree.
-    if (Files.isRegularFile(dir.resolve("HEAD"))
-        && Files.isDirectory(dir.resolve("objects"))
-        && Files.isDirectory(dir.resolve("refs"))
-        && !Files.exists(dir.resolve(".git"))) {
-      try {
-        return dir.toRealPath();
-      } catch (IOException e) {
-        throw new EnvironmentException("cannot resolve " + dir + ": " + e.getMessage(), null, e);
-      }
+  private static Source locate(Path dir, Optional<String> start) {
+    String wanted = start.orElse("HEAD");
+    if (wanted.startsWith("-")) {
+      throw new UsageException(
+          "invalid start point '" + wanted + "'", "give a branch, tag or commit");
     }
-    return topLevel(dir);
+    // Checked on the file system, not with --show-toplevel, which fails in a bare repository.
+    boolean bare =
+        Files.isRegularFile(dir.resolve("HEAD"))
+            && Files.isDirectory(dir.resolve("objects"))
+            && Files.isDirectory(dir.resolve("refs"))
+            && !Files.exists(dir.resolve(".git"));
+    List<String> args = new ArrayList<>(List.of("rev-parse", "--path-format=absolute"));
+    if (!bare) {
+      args.add("--show-toplevel");
+    }
+    args.addAll(
+        List.of(
+            "--git-path", "objects", "--verify", "-q", "--end-of-options", wanted + "^{commit}"));
+    HostGit.Result r = HostGit.run(dir, args);
+    // rev-parse prints the paths before it resolves the commit: exit code 1 with both paths
+    // printed means the repository is fine but has no such commit.
+    List<String> lines = r.out().lines().toList();
+    int paths = bare ? 1 : 2;
+    if ((r.code() != 0 && r.code() != 1) || lines.size() < paths) {
+      if (bare) {
+        throw new EnvironmentException(
+            "cannot read the repository " + dir + ": git rev-parse: " + r.reason(), null);
+      }
+      throw notARepository(dir);
+    }
+    if (lines.size() > paths + 1) {
+      throw new UsageException(
+          "the path of the repository " + dir + " contains a line break",
+          "move or rename it, or use --workspace-mode mount");
+    }
+    Path repo;
+    try {
+      repo = bare ? dir.toRealPath() : Path.of(lines.getFirst());
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot resolve " + dir + ": " + e.getMessage(), null, e);
+    }
+    if (!r.ok() || lines.size() == paths) {
+      throw start.isPresent()
+          ? new UsageException(
+              "no commit '" + wanted + "' in the repository " + repo,
+              "give a branch, tag or commit that exists there")
+          : new UsageException(
+              "the repository " + repo + " has no commits yet, so there is nothing to clone",
+              "commit something first, or use --workspace-mode mount");
+    }
+    return new Source(repo, lines.get(paths - 1), lines.get(paths).strip());
   }
 
   Metadata create(
@@ -63,35 +110,15 @@ final class Cloner {
       boolean withChanges,
       String command,
       Consumer<String> warnings) {
-    Path repo = repository(dir);
-    String wanted = start.orElse("HEAD");
-    if (wanted.startsWith("-")) {
-      throw new UsageException(
-          "invalid start point '" + wanted + "'", "give a branch, tag or commit");
-    }
-    HostGit.Result head =
-        HostGit.run(
-            repo, List.of("rev-parse", "--verify", "-q", "--end-of-options", wanted + "^{commit}"));
-    if (!head.ok()) {
-      throw start.isPresent()
-          ? new UsageException(
-              "no commit '" + wanted + "' in the repository " + repo,
-              "give a branch, tag or commit that exists there")
-          : new UsageException(
-              "the repository " + repo + " has no commits yet, so there is nothing to clone",
-              "commit something first, or use --workspace-mode mount");
-    }
-    String base = head.out().strip();
+    Source source = locate(dir, start);
+    Path repo = source.repo();
+    String base = source.base();
+    String objects = source.objects();
     if (store.find(name).isPresent() || Files.exists(store.dir(name))) {
       throw new UsageException(
           "a clone workspace named '" + name + "' already exists",
           "choose another --name, or remove it with `corral rm " + name + "`");
     }
-    String objects =
-        HostGit.output(
-            repo,
-            List.of("rev-parse", "--path-format=absolute", "--git-path", "objects"),
-            "cannot find the object directory of " + repo);
     warnAboutRepository(repo, withChanges, warnings);
     String carried = withChanges ? carryChanges(repo, base, name) : null;
     Path partial = store.root().resolve(name + ".partial");
