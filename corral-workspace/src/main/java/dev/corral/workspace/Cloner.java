@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -119,7 +123,10 @@ final class Cloner {
           "a clone workspace named '" + name + "' already exists",
           "choose another --name, or remove it with `corral rm " + name + "`");
     }
-    warnAboutRepository(repo, withChanges, warnings);
+    if (Files.isRegularFile(repo.resolve(".gitmodules"))) {
+      warnings.accept(
+          "submodules are not checked out in clone workspaces; their directories stay empty");
+    }
     String carried = withChanges ? carryChanges(repo, base, name) : null;
     Path partial = store.root().resolve(name + ".partial");
     WorkspaceStore.delete(partial);
@@ -127,29 +134,56 @@ final class Cloner {
       Files.createDirectories(partial);
       String branch = "corral/" + name;
       Path clone = partial.resolve("clone");
-      git(
-          repo,
-          "cannot clone " + repo,
-          "clone",
-          "-q",
-          "--shared",
-          "--no-checkout",
-          "--",
-          repo.toString(),
-          clone.toString());
-      git(clone, "cannot check out " + base, "checkout", "-q", "-b", branch, base);
-      if (carried != null) {
+      // Independent steps run side by side: the clone and checkout, the vault (JGit, in this
+      // process), the pinning ref and the check for uncommitted changes (both in the user's
+      // repository). Closing the executor waits for all of them, also when one fails, so the
+      // clean-up below never races a step still running.
+      Future<Boolean> dirty;
+      try (ExecutorService steps = Executors.newVirtualThreadPerTaskExecutor()) {
+        dirty = steps.submit(() -> !withChanges && uncommitted(repo));
+        Future<?> pin =
+            steps.submit(
+                () -> {
+                  pinInUserRepository(repo, name, base);
+                  return null;
+                });
+        Future<?> vault =
+            steps.submit(
+                () -> {
+                  Vault.create(partial.resolve("vault.git"), Path.of(objects), branch, base);
+                  return null;
+                });
         git(
-            clone,
-            "cannot carry in your uncommitted changes",
-            "restore",
-            "--source=" + carried,
-            "--worktree",
+            repo,
+            "cannot clone " + repo,
+            "clone",
+            "-q",
+            "--shared",
+            "--no-checkout",
             "--",
-            ":/");
+            repo.toString(),
+            clone.toString());
+        git(clone, "cannot check out " + base, "checkout", "-q", "-b", branch, base);
+        if (carried != null) {
+          git(
+              clone,
+              "cannot carry in your uncommitted changes",
+              "restore",
+              "--source=" + carried,
+              "--worktree",
+              "--",
+              ":/");
+        }
+        await(vault);
+        await(pin);
+        await(dirty);
       }
-      Vault.create(partial.resolve("vault.git"), Path.of(objects), branch, base);
-      pinInUserRepository(repo, name, base);
+      if (await(dirty)) {
+        warnings.accept(
+            "your uncommitted changes in "
+                + repo
+                + " are not carried into the clone (pass --with-changes to carry them in)");
+      }
       Metadata meta =
           new Metadata(
               name,
@@ -187,18 +221,26 @@ final class Cloner {
     }
   }
 
-  private static void warnAboutRepository(Path repo, boolean withChanges, Consumer<String> warn) {
-    if (Files.isRegularFile(repo.resolve(".gitmodules"))) {
-      warn.accept(
-          "submodules are not checked out in clone workspaces; their directories stay empty");
-    }
-    if (!withChanges) {
-      HostGit.Result status = HostGit.run(repo, List.of("status", "--porcelain"));
-      if (status.ok() && !status.out().isBlank()) {
-        warn.accept(
-            "your uncommitted changes in "
-                + repo
-                + " are not carried into the clone (pass --with-changes to carry them in)");
+  /** Whether the user's working tree has changes {@code git status} reports. */
+  private static boolean uncommitted(Path repo) {
+    HostGit.Result status = HostGit.run(repo, List.of("status", "--porcelain"));
+    return status.ok() && !status.out().isBlank();
+  }
+
+  /** The result of a step run on the side; its own exception when it failed. */
+  private static <T> T await(Future<T> step) throws IOException {
+    try {
+      return step.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EnvironmentException("interrupted while creating a clone workspace", null, e);
+    } catch (ExecutionException e) {
+      switch (e.getCause()) {
+        case null -> throw new IllegalStateException(e);
+        case RuntimeException re -> throw re;
+        case IOException io -> throw io;
+        case Error error -> throw error;
+        default -> throw new IllegalStateException(e.getCause());
       }
     }
   }
