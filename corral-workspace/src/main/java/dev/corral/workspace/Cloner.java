@@ -6,9 +6,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -29,31 +34,77 @@ final class Cloner {
   static Path topLevel(Path dir) {
     HostGit.Result r = HostGit.run(dir, List.of("rev-parse", "--show-toplevel"));
     if (!r.ok()) {
-      throw new UsageException(
-          "--workspace-mode clone needs a git repository, but " + dir + " is not in one",
-          "run `git init && git add -A && git commit -m init` there, or use --workspace-mode"
-              + " mount");
+      throw notARepository(dir);
     }
     return Path.of(r.out().strip());
   }
 
+  private static UsageException notARepository(Path dir) {
+    return new UsageException(
+        "--workspace-mode clone needs a git repository, but " + dir + " is not in one",
+        "run `git init && git add -A && git commit -m init` there, or use --workspace-mode mount");
+  }
+
+  /** The user's repository, its object directory and the commit a clone starts at. */
+  private record Source(Path repo, String objects, String base) {}
+
   /**
-   * The repository {@code dir} is in: its top-level directory, or {@code dir} itself when it is a
-   * bare repository (a server's mirror of a git URL).
+   * Finds the repository {@code dir} is in (its top-level directory, or {@code dir} itself when it
+   * is a bare repository such as a server's mirror of a git URL), its object directory and the
+   * commit {@code wanted} names there, with one {@code git rev-parse}.
    */
-  static Path repository(Path dir) {
-    // Checked on the file system: one git process less on every clone of a work tree.
-    if (Files.isRegularFile(dir.resolve("HEAD"))
-        && Files.isDirectory(dir.resolve("objects"))
-        && Files.isDirectory(dir.resolve("refs"))
-        && !Files.exists(dir.resolve(".git"))) {
-      try {
-        return dir.toRealPath();
-      } catch (IOException e) {
-        throw new EnvironmentException("cannot resolve " + dir + ": " + e.getMessage(), null, e);
-      }
+  private static Source locate(Path dir, Optional<String> start) {
+    String wanted = start.orElse("HEAD");
+    if (wanted.startsWith("-")) {
+      throw new UsageException(
+          "invalid start point '" + wanted + "'", "give a branch, tag or commit");
     }
-    return topLevel(dir);
+    // Checked on the file system, not with --show-toplevel, which fails in a bare repository.
+    boolean bare =
+        Files.isRegularFile(dir.resolve("HEAD"))
+            && Files.isDirectory(dir.resolve("objects"))
+            && Files.isDirectory(dir.resolve("refs"))
+            && !Files.exists(dir.resolve(".git"));
+    List<String> args = new ArrayList<>(List.of("rev-parse", "--path-format=absolute"));
+    if (!bare) {
+      args.add("--show-toplevel");
+    }
+    args.addAll(
+        List.of(
+            "--git-path", "objects", "--verify", "-q", "--end-of-options", wanted + "^{commit}"));
+    HostGit.Result r = HostGit.run(dir, args);
+    // rev-parse prints the paths before it resolves the commit: exit code 1 with both paths
+    // printed means the repository is fine but has no such commit.
+    List<String> lines = r.out().lines().toList();
+    int paths = bare ? 1 : 2;
+    if ((r.code() != 0 && r.code() != 1) || lines.size() < paths) {
+      if (bare) {
+        throw new EnvironmentException(
+            "cannot read the repository " + dir + ": git rev-parse: " + r.reason(), null);
+      }
+      throw notARepository(dir);
+    }
+    if (lines.size() > paths + 1) {
+      throw new UsageException(
+          "the path of the repository " + dir + " contains a line break",
+          "move or rename it, or use --workspace-mode mount");
+    }
+    Path repo;
+    try {
+      repo = bare ? dir.toRealPath() : Path.of(lines.getFirst());
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot resolve " + dir + ": " + e.getMessage(), null, e);
+    }
+    if (!r.ok() || lines.size() == paths) {
+      throw start.isPresent()
+          ? new UsageException(
+              "no commit '" + wanted + "' in the repository " + repo,
+              "give a branch, tag or commit that exists there")
+          : new UsageException(
+              "the repository " + repo + " has no commits yet, so there is nothing to clone",
+              "commit something first, or use --workspace-mode mount");
+    }
+    return new Source(repo, lines.get(paths - 1), lines.get(paths).strip());
   }
 
   Metadata create(
@@ -63,36 +114,19 @@ final class Cloner {
       boolean withChanges,
       String command,
       Consumer<String> warnings) {
-    Path repo = repository(dir);
-    String wanted = start.orElse("HEAD");
-    if (wanted.startsWith("-")) {
-      throw new UsageException(
-          "invalid start point '" + wanted + "'", "give a branch, tag or commit");
-    }
-    HostGit.Result head =
-        HostGit.run(
-            repo, List.of("rev-parse", "--verify", "-q", "--end-of-options", wanted + "^{commit}"));
-    if (!head.ok()) {
-      throw start.isPresent()
-          ? new UsageException(
-              "no commit '" + wanted + "' in the repository " + repo,
-              "give a branch, tag or commit that exists there")
-          : new UsageException(
-              "the repository " + repo + " has no commits yet, so there is nothing to clone",
-              "commit something first, or use --workspace-mode mount");
-    }
-    String base = head.out().strip();
+    Source source = locate(dir, start);
+    Path repo = source.repo();
+    String base = source.base();
+    String objects = source.objects();
     if (store.find(name).isPresent() || Files.exists(store.dir(name))) {
       throw new UsageException(
           "a clone workspace named '" + name + "' already exists",
           "choose another --name, or remove it with `corral rm " + name + "`");
     }
-    String objects =
-        HostGit.output(
-            repo,
-            List.of("rev-parse", "--path-format=absolute", "--git-path", "objects"),
-            "cannot find the object directory of " + repo);
-    warnAboutRepository(repo, withChanges, warnings);
+    if (Files.isRegularFile(repo.resolve(".gitmodules"))) {
+      warnings.accept(
+          "submodules are not checked out in clone workspaces; their directories stay empty");
+    }
     String carried = withChanges ? carryChanges(repo, base, name) : null;
     Path partial = store.root().resolve(name + ".partial");
     WorkspaceStore.delete(partial);
@@ -100,29 +134,56 @@ final class Cloner {
       Files.createDirectories(partial);
       String branch = "corral/" + name;
       Path clone = partial.resolve("clone");
-      git(
-          repo,
-          "cannot clone " + repo,
-          "clone",
-          "-q",
-          "--shared",
-          "--no-checkout",
-          "--",
-          repo.toString(),
-          clone.toString());
-      git(clone, "cannot check out " + base, "checkout", "-q", "-b", branch, base);
-      if (carried != null) {
+      // Independent steps run side by side: the clone and checkout, the vault (JGit, in this
+      // process), the pinning ref and the check for uncommitted changes (both in the user's
+      // repository). Closing the executor waits for all of them, also when one fails, so the
+      // clean-up below never races a step still running.
+      Future<Boolean> dirty;
+      try (ExecutorService steps = Executors.newVirtualThreadPerTaskExecutor()) {
+        dirty = steps.submit(() -> !withChanges && uncommitted(repo));
+        Future<?> pin =
+            steps.submit(
+                () -> {
+                  pinInUserRepository(repo, name, base);
+                  return null;
+                });
+        Future<?> vault =
+            steps.submit(
+                () -> {
+                  Vault.create(partial.resolve("vault.git"), Path.of(objects), branch, base);
+                  return null;
+                });
         git(
-            clone,
-            "cannot carry in your uncommitted changes",
-            "restore",
-            "--source=" + carried,
-            "--worktree",
+            repo,
+            "cannot clone " + repo,
+            "clone",
+            "-q",
+            "--shared",
+            "--no-checkout",
             "--",
-            ":/");
+            repo.toString(),
+            clone.toString());
+        git(clone, "cannot check out " + base, "checkout", "-q", "-b", branch, base);
+        if (carried != null) {
+          git(
+              clone,
+              "cannot carry in your uncommitted changes",
+              "restore",
+              "--source=" + carried,
+              "--worktree",
+              "--",
+              ":/");
+        }
+        await(vault);
+        await(pin);
+        await(dirty);
       }
-      Vault.create(partial.resolve("vault.git"), Path.of(objects), branch, base);
-      pinInUserRepository(repo, name, base);
+      if (await(dirty)) {
+        warnings.accept(
+            "your uncommitted changes in "
+                + repo
+                + " are not carried into the clone (pass --with-changes to carry them in)");
+      }
       Metadata meta =
           new Metadata(
               name,
@@ -160,18 +221,26 @@ final class Cloner {
     }
   }
 
-  private static void warnAboutRepository(Path repo, boolean withChanges, Consumer<String> warn) {
-    if (Files.isRegularFile(repo.resolve(".gitmodules"))) {
-      warn.accept(
-          "submodules are not checked out in clone workspaces; their directories stay empty");
-    }
-    if (!withChanges) {
-      HostGit.Result status = HostGit.run(repo, List.of("status", "--porcelain"));
-      if (status.ok() && !status.out().isBlank()) {
-        warn.accept(
-            "your uncommitted changes in "
-                + repo
-                + " are not carried into the clone (pass --with-changes to carry them in)");
+  /** Whether the user's working tree has changes {@code git status} reports. */
+  private static boolean uncommitted(Path repo) {
+    HostGit.Result status = HostGit.run(repo, List.of("status", "--porcelain"));
+    return status.ok() && !status.out().isBlank();
+  }
+
+  /** The result of a step run on the side; its own exception when it failed. */
+  private static <T> T await(Future<T> step) throws IOException {
+    try {
+      return step.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EnvironmentException("interrupted while creating a clone workspace", null, e);
+    } catch (ExecutionException e) {
+      switch (e.getCause()) {
+        case null -> throw new IllegalStateException(e);
+        case RuntimeException re -> throw re;
+        case IOException io -> throw io;
+        case Error error -> throw error;
+        default -> throw new IllegalStateException(e.getCause());
       }
     }
   }

@@ -189,6 +189,63 @@ class WorkspacesTest {
   }
 
   @Test
+  void startsAtAGivenRefFromASubdirectoryOrABareRepositoryAndRefusesAnUnknownOne()
+      throws IOException {
+    String first = user.git("rev-parse", "HEAD");
+    user.git("tag", "v1");
+    user.write("README.md", "changed\n").commitAll("second");
+    Path bare = tmp.resolve("mirror.git");
+    user.git("clone", "-q", "--bare", user.dir.toString(), bare.toString());
+
+    Workspaces.Prepared fromSub =
+        workspaces.create(
+            HostPath.of(user.dir.resolve("src")),
+            SandboxId.of("sub"),
+            java.util.Optional.of("v1"),
+            false,
+            "sh",
+            warnings::add);
+    Workspaces.Prepared fromBare =
+        workspaces.create(
+            HostPath.of(bare),
+            SandboxId.of("bare"),
+            java.util.Optional.of("HEAD~1"),
+            false,
+            "sh",
+            warnings::add);
+
+    assertThat(clone(fromSub).git("rev-parse", "HEAD")).isEqualTo(first);
+    assertThat(clone(fromSub).read("README.md")).isEqualTo("hello\n");
+    assertThat(clone(fromBare).git("rev-parse", "HEAD")).isEqualTo(first);
+    assertThat(workspaces.list())
+        .extracting(WorkspaceInfo::repo)
+        .containsExactlyInAnyOrder(user.dir.toRealPath().toString(), bare.toRealPath().toString());
+    assertThatThrownBy(
+            () ->
+                workspaces.create(
+                    HostPath.of(bare),
+                    SandboxId.of("none"),
+                    java.util.Optional.of("no-such-branch"),
+                    false,
+                    "sh",
+                    w -> {}))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("no commit 'no-such-branch' in the repository " + bare.toRealPath());
+    assertThatThrownBy(
+            () ->
+                workspaces.create(
+                    HostPath.of(user.dir),
+                    SandboxId.of("dash"),
+                    java.util.Optional.of("--output=x"),
+                    false,
+                    "sh",
+                    w -> {}))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("invalid start point");
+    assertThat(tmp.resolve("home/.local/share/corral/workspaces/none")).doesNotExist();
+  }
+
+  @Test
   void refusesADuplicateName() {
     create("dup", false);
 
