@@ -12,9 +12,6 @@ import dev.corral.core.UsageException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -89,36 +86,36 @@ final class EgressRoutes {
       throw new UsageException(
           "invalid query parameter limit='" + limitParam + "'", "give 1 to 100000");
     }
+    // Newest first, and only as far back as the last `limit` records reach: a long audit log is
+    // not read whole on every poll of a page.
     Deque<Map<String, Object>> last = new ArrayDeque<>();
-    for (HostPath file : admin.auditFiles()) {
-      for (String line : lines(file.path())) {
-        Map<String, Object> record;
-        try {
-          record = Json.MAPPER.readValue(line, RECORD);
-        } catch (IOException e) {
-          continue; // a line cut by a crash of the gateway
-        }
-        if ((denied && !"deny".equals(record.get("decision")))
-            || (sandbox != null && !sandbox.equals(record.get("sandbox")))) {
-          continue;
-        }
-        last.addLast(record);
-        if (last.size() > limit) {
-          last.removeFirst();
-        }
+    List<HostPath> files = admin.auditFiles();
+    for (HostPath file : files.reversed()) {
+      try {
+        LinesBackward.read(
+            file.path(),
+            line -> {
+              Map<String, Object> record;
+              try {
+                record = Json.MAPPER.readValue(line, RECORD);
+              } catch (IOException e) {
+                return true; // a line cut by a crash of the gateway
+              }
+              if ((denied && !"deny".equals(record.get("decision")))
+                  || (sandbox != null && !sandbox.equals(record.get("sandbox")))) {
+                return true;
+              }
+              last.addFirst(record);
+              return last.size() < limit;
+            });
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (last.size() >= limit) {
+        break;
       }
     }
     CorralServer.json(ctx, 200, new EgressLogView(new ArrayList<>(last)));
-  }
-
-  private static List<String> lines(Path file) {
-    try {
-      return Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      return List.of();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private HostPath workspace(@org.jspecify.annotations.Nullable String path) {
