@@ -2,32 +2,9 @@ package dev.corral.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import dev.corral.core.CorralDirs;
-import dev.corral.core.EventSink;
-import dev.corral.core.HostPath;
-import dev.corral.egress.AddressCheck;
-import dev.corral.engine.Engine;
-import dev.corral.server.ApprovalQueue;
-import dev.corral.server.ApprovalSettings;
 import dev.corral.server.Browser;
-import dev.corral.server.CloneTaskWorkspaces;
-import dev.corral.server.CorralServer;
-import dev.corral.server.ServerConfig;
 import dev.corral.server.ServerFixture;
-import dev.corral.server.ShellAgent;
-import dev.corral.store.SqliteStore;
-import dev.corral.tck.Capability;
-import dev.corral.workspace.ReviewSettings;
-import dev.corral.workspace.Workspaces;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,68 +24,15 @@ import org.openqa.selenium.WebElement;
  */
 class DashboardEndToEndTest {
   @TempDir Path tmp;
-  private HttpServer upstream;
-  private GatewayEgress egress;
-  private SqliteStore store;
-  private CorralServer server;
+  private GatewayServer gateway;
   private Browser browser;
-  private String token;
   private int upstreamPort;
-  private final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
     Browser.require();
-    Capability.require(Files.isExecutable(Path.of("/usr/bin/bwrap")), "bubblewrap");
-    Capability.require(Files.isExecutable(Path.of("/usr/bin/socat")), "socat");
-    upstream = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0), 0);
-    upstream.createContext(
-        "/",
-        exchange -> {
-          requests.add(exchange.getRequestURI().toString());
-          byte[] body =
-              ("hello from upstream " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    upstream.start();
-    upstreamPort = upstream.getAddress().getPort();
-
-    CorralDirs dirs =
-        new CorralDirs(
-            HostPath.of(tmp.resolve("config")),
-            HostPath.of(tmp.resolve("data")),
-            HostPath.of(tmp.resolve("state")),
-            HostPath.of(tmp.resolve("runtime")));
-    ApproverSlot approver = new ApproverSlot();
-    egress =
-        new GatewayEgress(
-            dirs,
-            TomlConfigSource.of(dirs),
-            approver,
-            (address, privateTargets) ->
-                address.getHostAddress().equals("127.0.0.2")
-                    ? Optional.empty()
-                    : AddressCheck.refusal(address, privateTargets));
-    egress.resolve(Map.of("registry.test", "127.0.0.2"));
-    TomlConfigSource config = TomlConfigSource.of(dirs);
-    Path data = Files.createDirectories(tmp.resolve("server"));
-    store = SqliteStore.open(data.resolve("store.db"), true);
-    ApprovalQueue approvals = ApprovalQueue.open(store, ApprovalSettings.DEFAULT);
-    approver.fill(approvals);
-    Engine engine = Engine.load(dirs, EventSink.NONE, egress);
-    server =
-        CorralServer.start(
-            ServerConfig.loopback(data, 0, 1),
-            store,
-            engine,
-            new CloneTaskWorkspaces(
-                new Workspaces(dirs), engine, data.resolve("mirrors"), ReviewSettings.DEFAULT),
-            new ShellAgent(),
-            Optional.of(new ConfigEgressAdmin(dirs, config, egress)),
-            approvals);
-    token = Files.readString(CorralServer.tokenFile(data)).strip();
+    gateway = GatewayServer.start(tmp, "registry.test");
+    upstreamPort = gateway.upstreamPort;
     browser = Browser.start(1280, 1000);
   }
 
@@ -119,26 +43,14 @@ class DashboardEndToEndTest {
         browser.close();
       }
     } finally {
-      try {
-        if (server != null) {
-          server.close();
-        }
-      } finally {
-        if (store != null) {
-          store.close();
-        }
-        if (egress != null) {
-          egress.close();
-        }
-        if (upstream != null) {
-          upstream.stop(0);
-        }
+      if (gateway != null) {
+        gateway.close();
       }
     }
   }
 
   private String url(String path) {
-    return "http://127.0.0.1:" + server.port() + path;
+    return gateway.url(path);
   }
 
   @Test
@@ -146,7 +58,7 @@ class DashboardEndToEndTest {
     Path repo = ServerFixture.repo(tmp.resolve("repo"));
     browser.open(url("/ui/"));
     browser.until(d -> String.valueOf(d.getCurrentUrl()).contains("/ui/login"));
-    browser.find("#token").sendKeys(token);
+    browser.find("#token").sendKeys(gateway.token);
     browser.find("#login-form button").click();
     browser.find("#tasks");
 
@@ -209,6 +121,6 @@ class DashboardEndToEndTest {
     browser.until(d -> d.findElement(By.id("flash")).getText().contains("merged"));
     assertThat(ServerFixture.git(repo, "show", "HEAD:added.txt")).isEqualTo("changed\n");
     assertThat(ServerFixture.git(repo, "log", "-1", "--format=%B")).contains("deploy-key");
-    assertThat(requests).containsExactly("/pkg");
+    assertThat(gateway.requests).containsExactly("/pkg");
   }
 }

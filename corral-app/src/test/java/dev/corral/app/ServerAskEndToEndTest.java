@@ -2,7 +2,6 @@ package dev.corral.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.corral.api.ApprovalAnswerRequest;
 import dev.corral.api.ApprovalView;
 import dev.corral.api.LogEnd;
@@ -11,26 +10,11 @@ import dev.corral.api.TaskView;
 import dev.corral.cli.CliStreams;
 import dev.corral.client.CorralClient;
 import dev.corral.core.CorralDirs;
-import dev.corral.core.EventSink;
 import dev.corral.core.HostPath;
-import dev.corral.egress.AddressCheck;
-import dev.corral.engine.Engine;
-import dev.corral.server.ApprovalQueue;
-import dev.corral.server.ApprovalSettings;
-import dev.corral.server.CloneTaskWorkspaces;
 import dev.corral.server.CorralServer;
-import dev.corral.server.ServerConfig;
-import dev.corral.server.ShellAgent;
-import dev.corral.store.SqliteStore;
-import dev.corral.tck.Capability;
-import dev.corral.workspace.ReviewSettings;
-import dev.corral.workspace.Workspaces;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,86 +39,21 @@ import picocli.CommandLine;
  */
 class ServerAskEndToEndTest {
   @TempDir Path tmp;
-  private HttpServer upstream;
-  private GatewayEgress egress;
-  private SqliteStore store;
-  private CorralServer server;
+  private GatewayServer gateway;
   private CorralClient client;
   private int port;
-  private Path data;
 
   @BeforeEach
   void start() throws Exception {
-    Capability.require(Files.isExecutable(Path.of("/usr/bin/bwrap")), "bubblewrap");
-    Capability.require(Files.isExecutable(Path.of("/usr/bin/socat")), "socat");
-    upstream = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0), 0);
-    upstream.createContext(
-        "/",
-        exchange -> {
-          byte[] body =
-              ("hello from upstream " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    upstream.start();
-    port = upstream.getAddress().getPort();
-
-    CorralDirs dirs =
-        new CorralDirs(
-            HostPath.of(tmp.resolve("config")),
-            HostPath.of(tmp.resolve("data")),
-            HostPath.of(tmp.resolve("state")),
-            HostPath.of(tmp.resolve("runtime")));
-    ApproverSlot approver = new ApproverSlot();
-    egress =
-        new GatewayEgress(
-            dirs,
-            TomlConfigSource.of(dirs),
-            approver,
-            (address, privateTargets) ->
-                address.getHostAddress().equals("127.0.0.2")
-                    ? Optional.empty()
-                    : AddressCheck.refusal(address, privateTargets));
-    egress.resolve(Map.of("ask.test", "127.0.0.2", "nope.test", "127.0.0.2"));
-    data = Files.createDirectories(tmp.resolve("server"));
-    store = SqliteStore.open(data.resolve("store.db"), true);
-    // As ServerCommand does it: one queue, handed to the gateway through the slot.
-    ApprovalQueue approvals = ApprovalQueue.open(store, ApprovalSettings.DEFAULT);
-    approver.fill(approvals);
-    Engine engine = Engine.load(dirs, EventSink.NONE, egress);
-    server =
-        CorralServer.start(
-            ServerConfig.loopback(data, 0, 1),
-            store,
-            engine,
-            new CloneTaskWorkspaces(
-                new Workspaces(dirs), engine, data.resolve("mirrors"), ReviewSettings.DEFAULT),
-            new ShellAgent(),
-            Optional.empty(),
-            approvals);
-    client =
-        CorralClient.of(
-            URI.create("http://127.0.0.1:" + server.port()),
-            Files.readString(CorralServer.tokenFile(data)).strip());
+    gateway = GatewayServer.start(tmp, "ask.test", "nope.test");
+    client = gateway.client;
+    port = gateway.upstreamPort;
   }
 
   @AfterEach
   void stop() {
-    try {
-      if (server != null) {
-        server.close();
-      }
-    } finally {
-      if (store != null) {
-        store.close();
-      }
-      if (egress != null) {
-        egress.close();
-      }
-      if (upstream != null) {
-        upstream.stop(0);
-      }
+    if (gateway != null) {
+      gateway.close();
     }
   }
 
@@ -225,9 +144,9 @@ class ServerAskEndToEndTest {
       "task",
       "submit",
       "--server",
-      "http://127.0.0.1:" + server.port(),
+      gateway.url(""),
       "--token-file",
-      CorralServer.tokenFile(data).toString(),
+      CorralServer.tokenFile(gateway.data).toString(),
       "--agent",
       "shell",
       "--prompt",
