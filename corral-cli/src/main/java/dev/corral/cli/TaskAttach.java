@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import org.jline.utils.NonBlockingInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -235,11 +234,8 @@ final class TaskAttach implements Callable<Integer> {
     byte[] buffer = new byte[4096];
     try {
       while (!closed.isDone()) {
-        int n =
-            in instanceof NonBlockingInputStream polling
-                ? polling.readBuffered(buffer, POLL_MILLIS)
-                : in.read(buffer);
-        if (n == NonBlockingInputStream.READ_EXPIRED || n == 0) {
+        int n = TerminalAttachment.readKeys(in, buffer);
+        if (n == 0) {
           continue;
         }
         if (n < 0) {

@@ -113,17 +113,27 @@ final class TerminalAttachment implements Attachment {
     }
   }
 
+  /**
+   * Reads what the user typed into {@code buffer}, waiting at most a poll interval when the
+   * terminal can be polled (so a reader can notice that it should stop): the number of bytes, 0
+   * when nothing came, -1 at the input's end.
+   */
+  static int readKeys(InputStream in, byte[] buffer) throws IOException {
+    int n =
+        in instanceof NonBlockingInputStream polling
+            ? polling.readBuffered(buffer, POLL_MILLIS)
+            : in.read(buffer);
+    return n == NonBlockingInputStream.READ_EXPIRED ? 0 : n;
+  }
+
   /** Polls so that the thread stops reading keys once the sandbox has ended. */
   private void copyInput(OutputStream to) {
     InputStream in = terminal.input();
     byte[] buffer = new byte[4096];
     try (to) {
       while (!ended) {
-        int n =
-            in instanceof NonBlockingInputStream polling
-                ? polling.readBuffered(buffer, POLL_MILLIS)
-                : in.read(buffer);
-        if (n == NonBlockingInputStream.READ_EXPIRED || n == 0) {
+        int n = readKeys(in, buffer);
+        if (n == 0) {
           continue;
         }
         if (n < 0) {
