@@ -94,9 +94,17 @@ class DashboardEndToEndTest {
             d.findElement(By.id("task-egress"))
                 .getText()
                 .contains("registry.test:" + upstreamPort));
-    WebElement record = browser.find("#task-egress tbody tr");
-    assertThat(record.getText()).contains("registry.test:" + upstreamPort).contains("allowed once");
-    assertThat(record.getAttribute("class")).doesNotContain("denied");
+    // The table is redrawn every poll: read the row where a redraw cannot leave it stale.
+    String record =
+        browser.until(
+            d -> {
+              WebElement row = d.findElement(By.cssSelector("#task-egress tbody tr"));
+              return row.getText() + " [class=" + row.getAttribute("class") + "]";
+            });
+    assertThat(record)
+        .contains("registry.test:" + upstreamPort)
+        .contains("allowed once")
+        .doesNotContain("denied");
     WebElement prompt = browser.find("#task-approvals li.approval[data-kind=prompt]");
     assertThat(prompt.findElement(By.cssSelector("pre.screen")).getText())
         .contains("Link the deploy key? (y/n)");

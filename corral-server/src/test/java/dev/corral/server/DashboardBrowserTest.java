@@ -69,7 +69,10 @@ class DashboardBrowserTest {
       other.until(d -> String.valueOf(d.getCurrentUrl()).contains("/ui/login"));
       other.find("#token").sendKeys("crl_wrong");
       other.find("#login-form button").click();
-      assertThat(other.find("#login-error").getText()).isEqualTo("Invalid or revoked token.");
+      // The message is written after the login request answers: wait for it (the element may be
+      // replaced meanwhile, which `until` rides over).
+      other.until(
+          d -> d.findElement(By.id("login-error")).getText().equals("Invalid or revoked token."));
       assertThat(other.driver.manage().getCookieNamed(DashboardSessions.COOKIE)).isNull();
     }
   }
@@ -186,7 +189,9 @@ class DashboardBrowserTest {
   }
 
   private static String selectedSummary() {
-    return browser.find("li.approval.selected .summary").getText();
+    // The queue redraws on every change: read it where a redraw cannot leave a stale element.
+    return browser.until(
+        d -> d.findElement(By.cssSelector("li.approval.selected .summary")).getText());
   }
 
   @Test

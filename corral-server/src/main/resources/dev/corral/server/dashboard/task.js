@@ -103,7 +103,16 @@ export async function taskPage(id) {
   };
   take.onclick = control;
   const attached = watch;
-  const renderWaiting = () => fill(waiting, waitingOn(id).map((a) => card(a, false)));
+  // Redrawn only when the set of waiting approvals changes: a redraw would drop an answer the user
+  // is typing into a prompt's card.
+  let shown = '';
+  const renderWaiting = () => {
+    const now = waitingOn(id);
+    const key = now.map((a) => a.id).join(' ');
+    if (key === shown) return;
+    shown = key;
+    fill(waiting, now.map((a) => card(a, false)));
+  };
   let diffShown = false;
   let reviewed = false; // the review was asked for (it may not exist: a failed task saved nothing)
   let review = null;
