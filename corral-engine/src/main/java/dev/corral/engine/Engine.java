@@ -15,13 +15,18 @@ import dev.corral.core.SandboxOutcome;
 import dev.corral.core.SandboxSpec;
 import dev.corral.core.SandboxSummary;
 import dev.corral.core.UsageException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -36,6 +41,14 @@ public final class Engine {
   private final EgressPort egress;
   private final Map<String, Backend> backends = new ConcurrentHashMap<>();
   private final AtomicBoolean reaped = new AtomicBoolean();
+  private volatile Duration reapDeadline = REAP_DEADLINE;
+
+  /**
+   * How long one backend may take to reap orphans. An engine that does not answer (a container
+   * runtime stuck on a container) must not stall a start or a server's startup; the reaping goes on
+   * in the background.
+   */
+  public static final Duration REAP_DEADLINE = Duration.ofSeconds(30);
 
   public Engine(List<BackendProvider> providers, CorralDirs dirs, EventSink events) {
     this(providers, dirs, events, EgressPort.UNAVAILABLE);
@@ -181,10 +194,51 @@ public final class Engine {
     }
   }
 
+  /** For tests: a shorter {@link #REAP_DEADLINE}. */
+  void reapDeadline(Duration deadline) {
+    this.reapDeadline = deadline;
+  }
+
+  /** {@code backend}'s orphans, or an error when it fails or does not answer in time. */
+  private List<String> reap(Backend backend) {
+    CompletableFuture<List<String>> reaping = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("corral-reap-" + backend.name())
+        .start(
+            () -> {
+              try {
+                reaping.complete(backend.reapOrphans());
+              } catch (RuntimeException e) {
+                reaping.completeExceptionally(e);
+              }
+            });
+    try {
+      return reaping.get(reapDeadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new EnvironmentException(
+          "the "
+              + backend.name()
+              + " backend did not finish removing orphaned sandboxes within "
+              + (reapDeadline.toMillis() < 1000
+                  ? reapDeadline.toMillis() + " ms"
+                  : reapDeadline.toSeconds() + " s")
+              + "; it goes on in the background",
+          "check that its engine answers (e.g. `docker ps` for the docker backend)");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EnvironmentException("interrupted while removing orphaned sandboxes", null, e);
+    }
+  }
+
   /** Orphans of crashed Corral processes go on the first start; a failure there only warns. */
   private void reapQuietly(Backend backend, SandboxSpec spec) {
     try {
-      for (String what : backend.reapOrphans()) {
+      for (String what : reap(backend)) {
         events.accept(new SandboxEvent.OrphanReaped(backend.name(), what));
       }
     } catch (CorralException e) {
@@ -218,16 +272,32 @@ public final class Engine {
     return List.copyOf(found);
   }
 
-  /** Removes what crashed Corral processes left behind, in every backend that can run here. */
+  /**
+   * Removes what crashed Corral processes left behind, in every backend that can run here, each
+   * within {@link #REAP_DEADLINE}. A backend that fails or does not answer in time does not keep
+   * the others from reaping; its error is thrown after they did.
+   */
   public List<String> reapOrphans() {
     List<String> reaped = new ArrayList<>();
+    CorralException failure = null;
     for (BackendProvider provider : providers) {
       if (provider.probe().usable()) {
-        for (String what : backend(Optional.of(provider.name())).reapOrphans()) {
-          events.accept(new SandboxEvent.OrphanReaped(provider.name(), what));
-          reaped.add(what);
+        try {
+          for (String what : reap(backend(Optional.of(provider.name())))) {
+            events.accept(new SandboxEvent.OrphanReaped(provider.name(), what));
+            reaped.add(what);
+          }
+        } catch (CorralException e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
         }
       }
+    }
+    if (failure != null) {
+      throw failure;
     }
     return reaped;
   }

@@ -111,12 +111,54 @@ class EngineTest {
         .hasMessage("workspace does not exist: " + temp.resolve("gone"));
   }
 
+  @Test
+  void aBackendThatNeverAnswersDoesNotStallReapingOrAStart() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    FakeProvider stuck = new FakeProvider("docker", 9, true, 0);
+    stuck.reap =
+        () -> {
+          try {
+            never.await(); // a container runtime stuck on a container
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return List.of();
+        };
+    FakeProvider fine = new FakeProvider("native", 1, true, 0);
+    fine.reap = () -> List.of("runtime directory of sandbox gone-yak-0001");
+    Engine engine = engine(stuck, fine);
+    engine.reapDeadline(Duration.ofMillis(200));
+
+    assertThatThrownBy(engine::reapOrphans)
+        .isInstanceOf(EnvironmentException.class)
+        .hasMessage(
+            "the docker backend did not finish removing orphaned sandboxes within 200 ms; it goes"
+                + " on in the background");
+    assertThat(events)
+        .as("the other backend still reaped")
+        .contains(
+            new SandboxEvent.OrphanReaped("native", "runtime directory of sandbox gone-yak-0001"));
+
+    // The first start reaps too: it warns and starts.
+    assertThat(engine.run(spec(Duration.ofMinutes(1)), Optional.of("docker")))
+        .isEqualTo(new SandboxOutcome.Exited(0));
+    assertThat(events)
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .isInstanceOfSatisfying(
+                        SandboxEvent.Warning.class,
+                        w -> assertThat(w.message()).contains("docker backend did not finish")));
+    never.countDown();
+  }
+
   /** A backend whose process exits with {@code code}, or runs until killed when code is -1. */
   private static final class FakeProvider implements BackendProvider {
     private final String name;
     private final int priority;
     private final boolean usable;
     private final FakeProcess process;
+    volatile java.util.function.Supplier<List<String>> reap = List::of;
 
     FakeProvider(String name, int priority, boolean usable, int code) {
       this.name = name;
@@ -160,7 +202,7 @@ class EngineTest {
 
         @Override
         public List<String> reapOrphans() {
-          return List.of();
+          return reap.get();
         }
       };
     }
