@@ -37,35 +37,7 @@ public record TaskRequest(
     @Nullable Boolean egressAsk,
     @Nullable Boolean terminal) {
 
-  /** A request with the default terminal. */
-  public TaskRequest(
-      String repo,
-      @Nullable String ref,
-      String agent,
-      String prompt,
-      @Nullable String backend,
-      @Nullable List<String> allow,
-      @Nullable List<String> deny,
-      @Nullable TaskLimits limits,
-      @Nullable Long timeoutSeconds,
-      @Nullable List<String> artifacts,
-      @Nullable Boolean egressAsk) {
-    this(
-        repo,
-        ref,
-        agent,
-        prompt,
-        backend,
-        allow,
-        deny,
-        limits,
-        timeoutSeconds,
-        artifacts,
-        egressAsk,
-        null);
-  }
-
-  /** A request without ask mode. */
+  /** A request without ask mode, in the default terminal. */
   public TaskRequest(
       String repo,
       @Nullable String ref,
@@ -77,7 +49,19 @@ public record TaskRequest(
       @Nullable TaskLimits limits,
       @Nullable Long timeoutSeconds,
       @Nullable List<String> artifacts) {
-    this(repo, ref, agent, prompt, backend, allow, deny, limits, timeoutSeconds, artifacts, null);
+    this(
+        repo,
+        ref,
+        agent,
+        prompt,
+        backend,
+        allow,
+        deny,
+        limits,
+        timeoutSeconds,
+        artifacts,
+        null,
+        null);
   }
 
   /** A request with only the required fields. */

@@ -54,24 +54,6 @@ public record TaskSpec(
     artifacts = List.copyOf(artifacts);
   }
 
-  /** A task in a terminal. */
-  public TaskSpec(
-      String repo,
-      Optional<String> ref,
-      String agent,
-      String prompt,
-      Optional<String> backend,
-      List<String> allow,
-      List<String> deny,
-      Optional<ResourceLimits> limits,
-      Optional<Duration> timeout,
-      List<String> artifacts,
-      boolean egressAsk) {
-    this(
-        repo, ref, agent, prompt, backend, allow, deny, limits, timeout, artifacts, egressAsk,
-        true);
-  }
-
   /** A task in a terminal, without ask mode. */
   public TaskSpec(
       String repo,

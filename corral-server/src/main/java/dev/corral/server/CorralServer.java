@@ -127,6 +127,7 @@ public final class CorralServer implements AutoCloseable {
     ApprovalSettings settings = approvals.settings();
     // One set of prompt watchers for tasks and sandboxes, closed by the server after both.
     PromptWatchers prompts = new PromptWatchers(approvals, settings.promptHold());
+    List<dev.corral.core.HostPath> hidden = hiddenFromSandboxes(config, agents);
     TaskRunner runner =
         new TaskRunner(
             store,
@@ -137,15 +138,11 @@ public final class CorralServer implements AutoCloseable {
             metrics,
             prompts,
             settings.askHold(),
+            hidden,
             config.concurrency());
     holder[0] = runner;
     SandboxRegistry sandboxes =
-        new SandboxRegistry(
-            engine,
-            config.dataDir(),
-            prompts,
-            settings.askHold(),
-            hiddenFromSandboxes(config, agents));
+        new SandboxRegistry(engine, config.dataDir(), prompts, settings.askHold(), hidden);
     registryHolder[0] = sandboxes;
     approvals.decideMergesWith(new TaskMerges(store, workspaces));
     runner.onSucceededWithChanges(id -> openMerge(approvals, id));
@@ -216,8 +213,9 @@ public final class CorralServer implements AutoCloseable {
   }
 
   /**
-   * What an API sandbox must not see, as a task's: the server's data directory (its token and
-   * store), Corral's own directories and the host's agent state.
+   * What no sandbox of the server (task or API sandbox) may see: the server's data directory (its
+   * token and store), Corral's own directories, the host's agent state and the user's own hidden
+   * paths.
    */
   private static List<dev.corral.core.HostPath> hiddenFromSandboxes(
       ServerConfig config, AgentCommands agents) {

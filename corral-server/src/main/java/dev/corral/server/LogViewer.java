@@ -5,8 +5,6 @@ import dev.corral.core.TaskId;
 import dev.corral.core.TaskRecord;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -66,30 +64,15 @@ final class LogViewer {
               Thread.ofVirtual().name("corral-attach-" + id).start(() -> follow(ctx, id)));
         });
     ws.onBinaryMessage(
-        ctx -> {
-          ByteBuffer data = ctx.data().duplicate();
-          byte[] bytes = new byte[data.remaining()];
-          data.get(bytes);
-          Optional<TerminalControl> terminal = runner.terminal(TaskId.of(ctx.pathParam("id")));
-          if (terminal.isPresent()) {
-            try {
-              terminal.get().type(ctx.sessionId, bytes);
-            } catch (IOException e) {
-              // The agent ended; the follower closes the socket.
-            }
-          }
-        });
+        ctx ->
+            runner
+                .terminal(TaskId.of(ctx.pathParam("id")))
+                .ifPresent(t -> t.binaryFrame(ctx.sessionId, ctx.data())));
     ws.onMessage(
-        ctx -> {
-          Optional<TerminalControl> terminal = runner.terminal(TaskId.of(ctx.pathParam("id")));
-          if (terminal.isPresent()) {
-            try {
-              terminal.get().text(ctx.sessionId, ctx.message());
-            } catch (IOException e) {
-              // The agent ended; the follower closes the socket.
-            }
-          }
-        });
+        ctx ->
+            runner
+                .terminal(TaskId.of(ctx.pathParam("id")))
+                .ifPresent(t -> t.textFrame(ctx.sessionId, ctx.message())));
     ws.onClose(
         ctx -> {
           Thread follower = followers.remove(ctx.sessionId);

@@ -4,7 +4,6 @@ import dev.corral.core.CorralException;
 import dev.corral.core.SandboxOutcome;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
@@ -51,24 +50,11 @@ final class SandboxTerminal {
           followers.put(ctx.sessionId, Thread.ofVirtual().start(() -> follow(ctx, sandbox)));
         });
     ws.onBinaryMessage(
-        ctx -> {
-          ByteBuffer data = ctx.data().duplicate();
-          byte[] bytes = new byte[data.remaining()];
-          data.get(bytes);
-          try {
-            registry.get(ctx.pathParam("name")).terminal().type(ctx.sessionId, bytes);
-          } catch (IOException e) {
-            // The sandbox ended; the follower closes the socket.
-          }
-        });
+        ctx ->
+            registry.get(ctx.pathParam("name")).terminal().binaryFrame(ctx.sessionId, ctx.data()));
     ws.onMessage(
-        ctx -> {
-          try {
-            registry.get(ctx.pathParam("name")).terminal().text(ctx.sessionId, ctx.message());
-          } catch (IOException e) {
-            // The sandbox ended; the follower closes the socket.
-          }
-        });
+        ctx ->
+            registry.get(ctx.pathParam("name")).terminal().textFrame(ctx.sessionId, ctx.message()));
     ws.onClose(
         ctx -> {
           Thread follower = followers.remove(ctx.sessionId);

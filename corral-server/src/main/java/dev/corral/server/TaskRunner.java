@@ -56,6 +56,7 @@ final class TaskRunner implements AutoCloseable {
   private final ServerMetrics metrics;
   private final PromptWatchers prompts;
   private final Duration askHold;
+  private final List<HostPath> hidden;
   private final Semaphore permits;
   private final LinkedBlockingQueue<TaskId> queue = new LinkedBlockingQueue<>();
   private final Map<TaskId, Running> running = new ConcurrentHashMap<>();
@@ -74,6 +75,7 @@ final class TaskRunner implements AutoCloseable {
       ServerMetrics metrics,
       PromptWatchers prompts,
       Duration askHold,
+      List<HostPath> hidden,
       int concurrency) {
     this.store = store;
     this.engine = engine;
@@ -84,6 +86,7 @@ final class TaskRunner implements AutoCloseable {
     this.metrics = metrics;
     this.prompts = prompts;
     this.askHold = askHold;
+    this.hidden = List.copyOf(hidden);
     this.permits = new Semaphore(concurrency, true);
     this.clock = Clock.systemUTC();
   }
@@ -334,13 +337,12 @@ final class TaskRunner implements AutoCloseable {
   /**
    * The agent's sandbox: its preset's headless command, environment, install and state mounts and
    * egress (like {@code corral run AGENT}) on the task's workspace, with the task's limits, timeout
-   * and egress additions; the server's data directory and the host's agent state stay hidden.
+   * and egress additions; what the server hides from every sandbox stays hidden (see {@link
+   * CorralServer}: its data directory, Corral's own directories, the host's agent state).
    */
   private SandboxSpec sandboxSpec(TaskId id, TaskSpec spec, TaskWorkspaces.Prepared workspace) {
     AgentLaunch agent =
         agents.launch(spec.agent(), spec.prompt(), workspace.path(), spec.backend());
-    List<HostPath> hidden = new java.util.ArrayList<>(agents.hidden());
-    hidden.add(files.dataDir());
     SandboxSpec.Builder builder =
         SandboxSpec.builder(SandboxId.of(id.value()), workspace.path())
             .command(agent.command())

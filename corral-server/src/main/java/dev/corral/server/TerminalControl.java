@@ -5,6 +5,7 @@ import dev.corral.core.CorralException;
 import dev.corral.core.SandboxProcess;
 import dev.corral.engine.PromptWatcher;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -54,31 +55,38 @@ final class TerminalControl {
   }
 
   /**
-   * Types {@code bytes} for {@code session}; ignored unless it has control.
-   *
-   * @throws IOException if the terminal's input is closed (the sandbox ended)
+   * A binary WebSocket frame from {@code session}: keys to type. Ignored unless it has control;
+   * dropped once the sandbox ended (its socket's follower closes the socket).
    */
-  void type(String session, byte[] bytes) throws IOException {
-    if (controls(session)) {
-      input.write(bytes);
-    }
+  void binaryFrame(String session, ByteBuffer frame) {
+    ByteBuffer data = frame.duplicate();
+    byte[] bytes = new byte[data.remaining()];
+    data.get(bytes);
+    type(session, bytes);
   }
 
   /**
    * A text frame from {@code session}'s WebSocket: a {@link TerminalResize} as JSON ({@code
-   * {"type":"resize",...}}), or else keys to type. Ignored unless it has control.
-   *
-   * @throws IOException if the terminal's input is closed (the sandbox ended)
+   * {"type":"resize",...}}), or else keys to type. Ignored unless it has control; dropped once the
+   * sandbox ended.
    */
-  void text(String session, String text) throws IOException {
-    if (!controls(session)) {
-      return;
-    }
+  void textFrame(String session, String text) {
     TerminalResize resize = text.startsWith("{") ? resizeOrNull(text) : null;
     if (resize != null) {
       resize(session, resize.columns(), resize.rows());
     } else {
       type(session, text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private void type(String session, byte[] bytes) {
+    if (!controls(session)) {
+      return;
+    }
+    try {
+      input.write(bytes);
+    } catch (IOException e) {
+      // The sandbox ended: nobody reads its terminal any more.
     }
   }
 

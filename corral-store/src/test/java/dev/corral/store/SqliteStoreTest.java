@@ -94,7 +94,8 @@ class SqliteStoreTest {
                     512)),
             Optional.of(Duration.ofMinutes(20)),
             List.of("dist/**", "*.log"),
-            true);
+            true,
+            false);
     TaskId id = TaskId.random();
     Instant created = Instant.ofEpochMilli(1_700_000_000_123L);
     try (SqliteStore store = SqliteStore.open(db(), true)) {
